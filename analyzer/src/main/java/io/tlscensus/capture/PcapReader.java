@@ -1,0 +1,90 @@
+package io.tlscensus.capture;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Classic libpcap format: a 24-byte file header, then records of a 16-byte header and the packet
+ * bytes. Either byte order, microsecond or nanosecond timestamps.
+ */
+final class PcapReader {
+    static final int MAGIC_MICROS = 0xa1b2c3d4;
+    static final int MAGIC_NANOS = 0xa1b23c4d;
+    static final int MAGIC_MICROS_SWAPPED = 0xd4c3b2a1;
+    static final int MAGIC_NANOS_SWAPPED = 0x4d3cb2a1;
+
+    /**
+     * Writers may record more than the header's snaplen (several tools do), so the check is against
+     * a fixed bound: the largest snaplen libpcap writes is 256 KiB, and anything beyond it is a damaged
+     * header rather than a packet.
+     */
+    static final int MAX_CAPTURED_LENGTH = 256 * 1024;
+
+    private static final int FILE_HEADER_BYTES = 24;
+    private static final int RECORD_HEADER_BYTES = 16;
+
+    private final ByteWindow window;
+
+    PcapReader(ByteWindow window) {
+        this.window = window;
+    }
+
+    static boolean isMagic(int magic) {
+        return magic == MAGIC_MICROS || magic == MAGIC_NANOS
+                || magic == MAGIC_MICROS_SWAPPED || magic == MAGIC_NANOS_SWAPPED;
+    }
+
+    void readAll(PacketHandler handler) throws IOException, CaptureFormatException {
+        int got = window.request(0, FILE_HEADER_BYTES);
+        if (got < FILE_HEADER_BYTES) {
+            throw new CaptureFormatException("truncated pcap file header: " + FILE_HEADER_BYTES
+                    + " bytes needed, " + got + " present", 0);
+        }
+        ByteBuffer b = window.buffer();
+        int h = window.index(0);
+        int magic = b.getInt(h);
+        boolean swap = magic == MAGIC_MICROS_SWAPPED || magic == MAGIC_NANOS_SWAPPED;
+        boolean nanos = magic == MAGIC_NANOS || magic == MAGIC_NANOS_SWAPPED;
+        int major = Fields.uint16(b, h + 4, swap);
+        int minor = Fields.uint16(b, h + 6, swap);
+        if (major != 2) {
+            throw new CaptureFormatException("unsupported pcap version " + major + "." + minor, 4);
+        }
+        // The upper bits carry the FCS length and flags (draft-ietf-opsawg-pcap); the link type is the low 16.
+        int linkType = Fields.int32(b, h + 20, swap) & 0xFFFF;
+
+        long offset = FILE_HEADER_BYTES;
+        while (true) {
+            got = window.request(offset, RECORD_HEADER_BYTES);
+            if (got == 0) {
+                return;
+            }
+            if (got < RECORD_HEADER_BYTES) {
+                throw new CaptureFormatException("truncated packet record header at offset " + offset + ": "
+                        + RECORD_HEADER_BYTES + " bytes needed, " + got + " left", offset);
+            }
+            b = window.buffer();
+            int r = window.index(offset);
+            long seconds = Fields.uint32(b, r, swap);
+            long fraction = Fields.uint32(b, r + 4, swap);
+            long capturedLength = Fields.uint32(b, r + 8, swap);
+            long originalLength = Fields.uint32(b, r + 12, swap);
+            if (capturedLength > MAX_CAPTURED_LENGTH) {
+                throw new CaptureFormatException("packet record at offset " + offset + " has captured length "
+                        + capturedLength + " (more than " + MAX_CAPTURED_LENGTH + ")", offset);
+            }
+            int recordBytes = RECORD_HEADER_BYTES + (int) capturedLength;
+            got = window.request(offset, recordBytes);
+            if (got < recordBytes) {
+                throw new CaptureFormatException("truncated packet record at offset " + offset + ": header says "
+                        + capturedLength + " bytes, " + (got - RECORD_HEADER_BYTES) + " left", offset);
+            }
+            long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
+            // A wire length past 2^31 is nonsense; clamp instead of handing decoders a negative length.
+            int wireLength = (int) Math.min(originalLength, Integer.MAX_VALUE);
+            handler.onPacket(micros, linkType, window.buffer(), window.index(offset) + RECORD_HEADER_BYTES,
+                    (int) capturedLength, wireLength);
+            offset += recordBytes;
+        }
+    }
+}
