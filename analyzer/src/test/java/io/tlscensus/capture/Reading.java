@@ -1,0 +1,88 @@
+package io.tlscensus.capture;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Reads capture bytes through every kind of source, so each test covers mmap and streams alike. */
+final class Reading {
+    enum Mode {
+        MAPPED,
+        /** Records straddle window ends, so windows are remapped at record starts (the >2 GiB path). */
+        MAPPED_TINY_WINDOW,
+        STDIN,
+        /** Forces compaction and growth of the stream buffer. */
+        STDIN_TINY_BUFFER,
+        GZIP_FILE,
+        GZIP_STDIN,
+        GZIP_FILE_TINY_BUFFER
+    }
+
+    record Packet(long timestampMicros, int linkType, String hex, int capturedLength, int originalLength) {
+        Packet(long timestampMicros, int linkType, byte[] data, int originalLength) {
+            this(timestampMicros, linkType, HexFormat.of().formatHex(data), data.length, originalLength);
+        }
+    }
+
+    /** What a read delivered: the packets, then the damage if any (from open or from readAll). */
+    record Result(List<Packet> packets, CaptureFormatException damage, long sizeBytes, long bytesRead) {
+        String message() {
+            return damage == null ? null : damage.getMessage();
+        }
+    }
+
+    private Reading() {
+    }
+
+    static Result read(byte[] capture, Mode mode, Path tempDir) {
+        try {
+            return readOrThrow(capture, mode, tempDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Result readOrThrow(byte[] capture, Mode mode, Path tempDir) throws IOException {
+        List<Packet> packets = new ArrayList<>();
+        Path file = Files.createTempFile(tempDir, "capture", ".bin");
+        boolean gzip = mode == Mode.GZIP_FILE || mode == Mode.GZIP_STDIN || mode == Mode.GZIP_FILE_TINY_BUFFER;
+        byte[] stored = gzip ? CaptureBytes.gzip(capture) : capture;
+        Files.write(file, stored);
+        CaptureSource source;
+        try {
+            source = switch (mode) {
+                case MAPPED, GZIP_FILE -> Captures.open(file);
+                case MAPPED_TINY_WINDOW -> Captures.open(file, 64, 1 << 20);
+                case GZIP_FILE_TINY_BUFFER -> Captures.open(file, 64, 16);
+                case STDIN, GZIP_STDIN -> Captures.openStdin(new ByteArrayInputStream(stored));
+                case STDIN_TINY_BUFFER -> Captures.openStdin(new ByteArrayInputStream(stored), 16);
+            };
+        } catch (CaptureFormatException e) {
+            return new Result(packets, e, -2, -2);
+        }
+        try (source) {
+            boolean stdin = mode == Mode.STDIN || mode == Mode.STDIN_TINY_BUFFER || mode == Mode.GZIP_STDIN;
+            assertEquals(stdin ? "-" : file.toString(), source.name());
+            try {
+                source.readAll((ts, linkType, buffer, offset, capturedLength, originalLength) -> {
+                    assertEquals(ByteOrder.BIG_ENDIAN, buffer.order(), "packet data must stay big-endian");
+                    byte[] data = new byte[capturedLength];
+                    buffer.get(offset, data); // absolute: the handler must not depend on position
+                    packets.add(new Packet(ts, linkType, data, originalLength));
+                });
+            } catch (CaptureFormatException e) {
+                return new Result(packets, e, source.sizeBytes(), source.bytesRead());
+            }
+            return new Result(packets, null, source.sizeBytes(), source.bytesRead());
+        }
+    }
+
+}
