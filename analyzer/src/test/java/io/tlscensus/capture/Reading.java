@@ -42,19 +42,31 @@ final class Reading {
     private Reading() {
     }
 
+    static boolean isGzip(Mode mode) {
+        return mode == Mode.GZIP_FILE || mode == Mode.GZIP_STDIN || mode == Mode.GZIP_FILE_TINY_BUFFER;
+    }
+
+    static boolean isStdin(Mode mode) {
+        return mode == Mode.STDIN || mode == Mode.STDIN_TINY_BUFFER || mode == Mode.GZIP_STDIN;
+    }
+
+    /** Reads {@code capture}, gzipped first in the gzip modes. */
     static Result read(byte[] capture, Mode mode, Path tempDir) {
+        return readStored(isGzip(mode) ? CaptureBytes.gzip(capture) : capture, mode, tempDir);
+    }
+
+    /** Reads {@code stored} as is (for hand-made gzip bytes). */
+    static Result readStored(byte[] stored, Mode mode, Path tempDir) {
         try {
-            return readOrThrow(capture, mode, tempDir);
+            return readOrThrow(stored, mode, tempDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Result readOrThrow(byte[] capture, Mode mode, Path tempDir) throws IOException {
+    private static Result readOrThrow(byte[] stored, Mode mode, Path tempDir) throws IOException {
         List<Packet> packets = new ArrayList<>();
         Path file = Files.createTempFile(tempDir, "capture", ".bin");
-        boolean gzip = mode == Mode.GZIP_FILE || mode == Mode.GZIP_STDIN || mode == Mode.GZIP_FILE_TINY_BUFFER;
-        byte[] stored = gzip ? CaptureBytes.gzip(capture) : capture;
         Files.write(file, stored);
         CaptureSource source;
         try {
@@ -69,8 +81,7 @@ final class Reading {
             return new Result(packets, e, -2, -2);
         }
         try (source) {
-            boolean stdin = mode == Mode.STDIN || mode == Mode.STDIN_TINY_BUFFER || mode == Mode.GZIP_STDIN;
-            assertEquals(stdin ? "-" : file.toString(), source.name());
+            assertEquals(isStdin(mode) ? "-" : file.toString(), source.name());
             try {
                 source.readAll((ts, linkType, buffer, offset, capturedLength, originalLength) -> {
                     assertEquals(ByteOrder.BIG_ENDIAN, buffer.order(), "packet data must stay big-endian");
