@@ -1,0 +1,161 @@
+package io.tlscensus.cli;
+
+import io.tlscensus.aggregate.Census;
+import io.tlscensus.capture.CaptureFormatException;
+import io.tlscensus.capture.CaptureSource;
+import io.tlscensus.capture.Captures;
+import io.tlscensus.engine.CaptureStats;
+import io.tlscensus.engine.CensusEngine;
+import io.tlscensus.engine.ConnectionSink;
+import io.tlscensus.output.ReportWriter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One run over the inputs: every capture through one engine, then the results in one place. */
+final class CensusRun {
+    private static final String STDIN = "-";
+
+    private final Options options;
+    private final InputStream stdin;
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+    private int unreadable;
+    private int damaged;
+    private int read;
+
+    CensusRun(Options options, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this.options = options;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    int run() throws IOException {
+        List<String> inputs = resolveInputs();
+        Census census = new Census(options.groupings);
+        AtomicOutput file = options.output == null ? null : new AtomicOutput(Path.of(options.output));
+        try {
+            PrintWriter out = file != null ? file.writer()
+                    : new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
+            ReportWriter writer = ReportWriter.create(options.format, out);
+            ConnectionSink sink = options.connections ? r -> {
+                census.accept(r);
+                writer.accept(r);
+            } : census;
+            CensusEngine engine = new CensusEngine(options.limits, sink);
+            Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
+            long started = System.nanoTime();
+            try {
+                for (String input : inputs) readInput(input, engine, progress);
+            } finally {
+                progress.stop();
+            }
+            CaptureStats stats = engine.stats();
+            stats.elapsedNanos = System.nanoTime() - started;
+            stats.inputBytes = progress.bytesDone();
+            stats.damagedInputs = damaged + unreadable;
+            if (!options.connections) writer.summary(census);
+            writer.flush();
+            if (file != null) file.commit();
+            if (!options.quiet) stderr.println("tlscensus: " + stats.line());
+        } finally {
+            if (file != null) file.close();
+        }
+        if (read == 0) {
+            if (inputs.isEmpty() && unreadable == 0) stderr.println("tlscensus: no capture files found in the inputs");
+            return ExitStatus.USAGE;
+        }
+        return damaged + unreadable > 0 ? ExitStatus.DAMAGED : ExitStatus.OK;
+    }
+
+    /** Expands directories (captures only, by magic) and reports paths that do not exist. */
+    private List<String> resolveInputs() throws IOException {
+        List<String> files = new ArrayList<>();
+        for (String name : options.inputs) {
+            if (STDIN.equals(name)) {
+                files.add(STDIN);
+                continue;
+            }
+            Path path = Path.of(name);
+            if (!Files.exists(path)) {
+                error(name, "no such file or directory");
+                unreadable++;
+                continue;
+            }
+            if (!Files.isDirectory(path)) {
+                files.add(name);
+                continue;
+            }
+            int before = files.size();
+            for (Path p : Captures.expand(path)) {
+                try {
+                    if (Captures.sniff(p)) files.add(p.toString());
+                    else note(p + ": skipped, not a capture file");
+                } catch (IOException e) {
+                    error(p.toString(), describe(e));
+                    unreadable++;
+                }
+            }
+            if (files.size() == before) {
+                error(name, "no capture files in this directory");
+                unreadable++;
+            }
+        }
+        return files;
+    }
+
+    private void readInput(String name, CensusEngine engine, Progress progress) {
+        CaptureSource source;
+        try {
+            source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name));
+        } catch (CaptureFormatException e) {
+            error(name, e.getMessage());
+            unreadable++;
+            return;
+        } catch (IOException e) {
+            error(name, describe(e));
+            unreadable++;
+            return;
+        }
+        read++;
+        engine.beginInput(name);
+        progress.begin(source);
+        try (source) {
+            source.readAll(engine);
+        } catch (CaptureFormatException e) {
+            error(name, e.getMessage() + "; the packets before it were counted");
+            damaged++;
+        } catch (IOException e) {
+            error(name, describe(e) + "; the packets before it were counted");
+            damaged++;
+        } finally {
+            engine.endInput();
+            progress.end(source);
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) return "no such file or directory";
+        if (e instanceof AccessDeniedException) return "permission denied";
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private void error(String name, String message) {
+        stderr.println("tlscensus: " + name + ": " + message);
+    }
+
+    private void note(String message) {
+        if (!options.quiet) stderr.println("tlscensus: note: " + message);
+    }
+}

@@ -1,0 +1,228 @@
+package io.tlscensus.decode;
+
+import io.tlscensus.capture.LinkType;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Decodes link, network and transport headers of one packet in place, like gopacket's
+ * DecodingLayerParser: one instance is reused for every packet, its public fields describe the
+ * last packet decoded, and nothing is allocated. Addresses are kept as two longs each, IPv4 as an
+ * IPv4-mapped IPv6 address, so that one flow key serves both families.
+ */
+public final class PacketDecoder {
+    /** What {@link #decode} found. */
+    public static final int TCP = 0;
+    public static final int UDP = 1;
+    /** IP packet of another protocol (ICMP, ESP, ...): not TLS, not damage. */
+    public static final int OTHER_IP = 2;
+    /** Frame that carries no IP (ARP, LLDP, ...): not damage. */
+    public static final int NOT_IP = 3;
+    /** Link type this decoder does not know. */
+    public static final int UNSUPPORTED_LINK = 4;
+    /** Non-first IP fragment or fragmented datagram: skipped until fragments are reassembled. */
+    public static final int FRAGMENT = 5;
+    /** Headers that contradict themselves or the captured length. */
+    public static final int MALFORMED = 6;
+
+    private static final int ETHERTYPE_IPV4 = 0x0800;
+    private static final int ETHERTYPE_IPV6 = 0x86dd;
+    private static final int ETHERTYPE_VLAN = 0x8100;
+    private static final int ETHERTYPE_QINQ = 0x88a8;
+    private static final int ETHERTYPE_QINQ_OLD = 0x9100;
+    private static final int MAX_VLAN_TAGS = 8;
+    private static final long IPV4_MAPPED_PREFIX = 0x0000_ffff_0000_0000L;
+
+    public int ipVersion;
+    public long srcHi;
+    public long srcLo;
+    public long dstHi;
+    public long dstLo;
+    /** Outermost 802.1Q/802.1ad VLAN id, or -1 when untagged. */
+    public int vlanId;
+    public int protocol;
+    public int srcPort;
+    public int dstPort;
+    /** TCP sequence number of the first payload byte, ack number and flags. */
+    public int seq;
+    public int ack;
+    public int tcpFlags;
+    /** Absolute buffer offset of the transport payload and the bytes of it present in the capture. */
+    public int payloadOffset;
+    public int payloadLength;
+    /** True when the snaplen cut the payload short: the missing bytes are a gap in the stream. */
+    public boolean payloadTruncated;
+
+    public static final int TCP_FIN = 0x01;
+    public static final int TCP_SYN = 0x02;
+    public static final int TCP_RST = 0x04;
+    public static final int TCP_ACK = 0x10;
+
+    public int decode(int linkType, ByteBuffer b, int off, int len) {
+        vlanId = -1;
+        int end = off + len;
+        switch (linkType) {
+            case LinkType.ETHERNET:
+                return ethernet(b, off, end);
+            case LinkType.RAW:
+            case LinkType.DLT_RAW_BSD:
+            case LinkType.DLT_RAW_14:
+            case LinkType.IPV4:
+            case LinkType.IPV6:
+                return ipByVersion(b, off, end);
+            case LinkType.LINUX_SLL:
+                if (len < 16) return MALFORMED;
+                return network(b.getShort(off + 14) & 0xffff, b, off + 16, end);
+            case LinkType.LINUX_SLL2:
+                if (len < 20) return MALFORMED;
+                return network(b.getShort(off) & 0xffff, b, off + 20, end);
+            case LinkType.NULL:
+            case LinkType.LOOP:
+                return loopback(b, off, end);
+            default:
+                return UNSUPPORTED_LINK;
+        }
+    }
+
+    private int ethernet(ByteBuffer b, int off, int end) {
+        int p = off + 12;
+        if (p + 2 > end) return MALFORMED;
+        int type = b.getShort(p) & 0xffff;
+        int tags = 0;
+        while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+            if (p + 6 > end || ++tags > MAX_VLAN_TAGS) return MALFORMED;
+            if (vlanId < 0) vlanId = b.getShort(p + 2) & 0x0fff;
+            p += 4;
+            type = b.getShort(p) & 0xffff;
+        }
+        return network(type, b, p + 2, end);
+    }
+
+    private int loopback(ByteBuffer b, int off, int end) {
+        if (off + 4 > end) return MALFORMED;
+        // The family is in the writer's byte order (NULL) or network order (LOOP); its values
+        // are small, so whichever end byte is non-zero holds it.
+        int family = b.get(off) != 0 ? b.get(off) & 0xff : b.get(off + 3) & 0xff;
+        switch (family) {
+            case 2:
+                return ipv4(b, off + 4, end);
+            case 10: case 23: case 24: case 28: case 30:
+                return ipv6(b, off + 4, end);
+            default:
+                return NOT_IP;
+        }
+    }
+
+    private int network(int etherType, ByteBuffer b, int off, int end) {
+        switch (etherType) {
+            case ETHERTYPE_IPV4:
+                return ipv4(b, off, end);
+            case ETHERTYPE_IPV6:
+                return ipv6(b, off, end);
+            default:
+                return NOT_IP;
+        }
+    }
+
+    private int ipByVersion(ByteBuffer b, int off, int end) {
+        if (off >= end) return MALFORMED;
+        int version = (b.get(off) & 0xf0) >>> 4;
+        if (version == 4) return ipv4(b, off, end);
+        if (version == 6) return ipv6(b, off, end);
+        return MALFORMED;
+    }
+
+    private int ipv4(ByteBuffer b, int off, int end) {
+        if (off + 20 > end) return MALFORMED;
+        int vihl = b.get(off) & 0xff;
+        int headerLength = (vihl & 0x0f) * 4;
+        int totalLength = b.getShort(off + 2) & 0xffff;
+        if (vihl >>> 4 != 4 || headerLength < 20 || totalLength < headerLength || off + headerLength > end) {
+            return MALFORMED;
+        }
+        ipVersion = 4;
+        srcHi = 0;
+        srcLo = IPV4_MAPPED_PREFIX | (b.getInt(off + 12) & 0xffffffffL);
+        dstHi = 0;
+        dstLo = IPV4_MAPPED_PREFIX | (b.getInt(off + 16) & 0xffffffffL);
+        int fragment = b.getShort(off + 6) & 0x3fff; // MF flag and offset
+        if (fragment != 0) return FRAGMENT;
+        protocol = b.get(off + 9) & 0xff;
+        // Ethernet pads short frames: the IP length, not the frame length, ends the payload.
+        int ipEnd = off + totalLength;
+        return transport(b, off + headerLength, ipEnd, Math.min(ipEnd, end));
+    }
+
+    private int ipv6(ByteBuffer b, int off, int end) {
+        if (off + 40 > end) return MALFORMED;
+        if ((b.get(off) & 0xf0) != 0x60) return MALFORMED;
+        ipVersion = 6;
+        srcHi = b.getLong(off + 8);
+        srcLo = b.getLong(off + 16);
+        dstHi = b.getLong(off + 24);
+        dstLo = b.getLong(off + 32);
+        int payloadLength = b.getShort(off + 4) & 0xffff;
+        int ipEnd = off + 40 + payloadLength;
+        int capturedEnd = Math.min(ipEnd, end);
+        int next = b.get(off + 6) & 0xff;
+        int p = off + 40;
+        for (int i = 0; i < 16; i++) {
+            switch (next) {
+                case 0:   // hop-by-hop options
+                case 43:  // routing
+                case 60:  // destination options
+                    if (p + 8 > capturedEnd) return MALFORMED;
+                    next = b.get(p) & 0xff;
+                    p += 8 + (b.get(p + 1) & 0xff) * 8;
+                    break;
+                case 44:  // fragment: only an atomic fragment (offset 0, no more) can be decoded
+                    if (p + 8 > capturedEnd) return MALFORMED;
+                    if ((b.getShort(p + 2) & 0xfff9) != 0) return FRAGMENT;
+                    next = b.get(p) & 0xff;
+                    p += 8;
+                    break;
+                case 51:  // authentication header
+                    if (p + 8 > capturedEnd) return MALFORMED;
+                    next = b.get(p) & 0xff;
+                    p += ((b.get(p + 1) & 0xff) + 2) * 4;
+                    break;
+                default:
+                    protocol = next;
+                    if (p > capturedEnd) return MALFORMED;
+                    return transport(b, p, ipEnd, capturedEnd);
+            }
+        }
+        return MALFORMED;
+    }
+
+    private int transport(ByteBuffer b, int off, int ipEnd, int capturedEnd) {
+        if (protocol == 6) {
+            if (off + 20 > capturedEnd) return MALFORMED;
+            int dataOffset = ((b.get(off + 12) & 0xf0) >>> 4) * 4;
+            if (dataOffset < 20 || off + dataOffset > ipEnd) return MALFORMED;
+            srcPort = b.getShort(off) & 0xffff;
+            dstPort = b.getShort(off + 2) & 0xffff;
+            seq = b.getInt(off + 4);
+            ack = b.getInt(off + 8);
+            tcpFlags = b.get(off + 13) & 0xff;
+            return payload(off + dataOffset, ipEnd, capturedEnd, TCP);
+        }
+        if (protocol == 17) {
+            if (off + 8 > capturedEnd) return MALFORMED;
+            srcPort = b.getShort(off) & 0xffff;
+            dstPort = b.getShort(off + 2) & 0xffff;
+            seq = 0;
+            ack = 0;
+            tcpFlags = 0;
+            return payload(off + 8, ipEnd, capturedEnd, UDP);
+        }
+        return OTHER_IP;
+    }
+
+    private int payload(int start, int ipEnd, int capturedEnd, int result) {
+        payloadOffset = start;
+        payloadLength = Math.max(0, capturedEnd - start);
+        payloadTruncated = capturedEnd < ipEnd;
+        return result;
+    }
+}

@@ -1,0 +1,66 @@
+package io.tlscensus.engine;
+
+/** Counters of one run; mergeable like every aggregate, so threads and files add up the same way. */
+public final class CaptureStats {
+    public long inputs;
+    public long damagedInputs;
+    public long packets;
+    /** Bytes on the wire (original lengths). */
+    public long bytes;
+    /** Bytes of capture files read (compressed size for gzip). */
+    public long inputBytes;
+    public long tcpPackets;
+    public long udpPackets;
+    public long otherIpPackets;
+    public long nonIpPackets;
+    public long unsupportedLinkPackets;
+    public long fragments;
+    public long malformedPackets;
+    public long truncatedSegments;
+    public long flows;
+    public long peakFlows;
+    public long evictedIdle;
+    public long evictedForSpace;
+    public long reassemblyLimitHits;
+    public long tlsConnections;
+    public long tlsMalformed;
+    public long elapsedNanos;
+
+    public void merge(CaptureStats o) {
+        inputs += o.inputs;
+        damagedInputs += o.damagedInputs;
+        packets += o.packets;
+        bytes += o.bytes;
+        inputBytes += o.inputBytes;
+        tcpPackets += o.tcpPackets;
+        udpPackets += o.udpPackets;
+        otherIpPackets += o.otherIpPackets;
+        nonIpPackets += o.nonIpPackets;
+        unsupportedLinkPackets += o.unsupportedLinkPackets;
+        fragments += o.fragments;
+        malformedPackets += o.malformedPackets;
+        truncatedSegments += o.truncatedSegments;
+        flows += o.flows;
+        peakFlows = Math.max(peakFlows, o.peakFlows);
+        evictedIdle += o.evictedIdle;
+        evictedForSpace += o.evictedForSpace;
+        reassemblyLimitHits += o.reassemblyLimitHits;
+        tlsConnections += o.tlsConnections;
+        tlsMalformed += o.tlsMalformed;
+        elapsedNanos = Math.max(elapsedNanos, o.elapsedNanos);
+    }
+
+    /** One line for the end of a run, as tcpdump and tshark users expect on stderr. */
+    public String line() {
+        double seconds = elapsedNanos / 1e9;
+        double mbps = seconds > 0 ? inputBytes / 1e6 / seconds : 0;
+        return String.format(java.util.Locale.ROOT,
+                "%d inputs (%d damaged), %d packets, %d bytes, %d flows (peak %d, evicted %d idle, %d for space), "
+                        + "%d TLS connections; skipped: %d non-IP, %d other IP, %d UDP, %d unsupported link, "
+                        + "%d fragments; %d malformed packets, %d malformed TLS, %d truncated segments, "
+                        + "%d reassembly limit hits; %.3f s, %.1f MB/s",
+                inputs, damagedInputs, packets, bytes, flows, peakFlows, evictedIdle, evictedForSpace,
+                tlsConnections, nonIpPackets, otherIpPackets, udpPackets, unsupportedLinkPackets, fragments,
+                malformedPackets, tlsMalformed, truncatedSegments, reassemblyLimitHits, seconds, mbps);
+    }
+}

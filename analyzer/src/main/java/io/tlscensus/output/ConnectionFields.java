@@ -1,0 +1,68 @@
+package io.tlscensus.output;
+
+import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.TlsVersion;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The columns of a connection row, in order, with their values: the one definition that the
+ * jsonl, csv and table writers share. Values are String, Integer, Boolean, List or null.
+ */
+public final class ConnectionFields {
+    private static final DateTimeFormatter ISO_MICROS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    public static final List<String> NAMES = new ArrayList<>();
+    private static final List<Function<ConnectionRecord, Object>> VALUES = new ArrayList<>();
+
+    static {
+        field("file", r -> r.file);
+        field("ts", r -> timestamp(r.tsMicros));
+        field("transport", r -> r.transport);
+        field("client", r -> r.client);
+        field("client_port", r -> r.clientPort);
+        field("server", r -> r.server);
+        field("server_port", r -> r.serverPort);
+        field("vlan", r -> r.vlan < 0 ? null : r.vlan);
+        field("sni", r -> r.sni);
+        field("client_hello_version", r -> TlsVersion.name(r.clientHelloVersion));
+        field("client_supported_versions", r -> versionNames(r.clientSupportedVersions));
+        field("client_max_version", r -> TlsVersion.name(r.clientMaxVersion()));
+        field("server_hello_version", r -> TlsVersion.name(r.serverHelloVersion));
+        field("negotiated_version", r -> TlsVersion.name(r.negotiatedVersion));
+        field("cipher_suite", r -> r.cipherSuite < 0 ? null : String.format("0x%04x", r.cipherSuite));
+        field("alpn", r -> r.alpn);
+        field("alerts", r -> r.alerts);
+        field("record_version", r -> TlsVersion.name(r.recordVersion));
+        field("server_hello_seen", r -> r.serverHelloSeen);
+    }
+
+    private ConnectionFields() {
+    }
+
+    private static void field(String name, Function<ConnectionRecord, Object> value) {
+        NAMES.add(name);
+        VALUES.add(value);
+    }
+
+    public static Object value(int column, ConnectionRecord r) {
+        return VALUES.get(column).apply(r);
+    }
+
+    public static String timestamp(long micros) {
+        return ISO_MICROS.format(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                Math.floorMod(micros, 1_000_000L) * 1000L));
+    }
+
+    private static List<String> versionNames(List<Integer> versions) {
+        List<String> names = new ArrayList<>(versions.size());
+        for (int v : versions) names.add(TlsVersion.name(v));
+        return names;
+    }
+}

@@ -1,0 +1,100 @@
+package io.tlscensus.output;
+
+import io.tlscensus.aggregate.Census;
+import io.tlscensus.aggregate.Grouping;
+import io.tlscensus.aggregate.VersionCounts;
+import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.TlsVersion;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Aligned text for a terminal. Version columns that are zero in every row are left out. */
+final class TableWriter extends ReportWriter {
+    private static final String CONNECTION_FORMAT = "%-26s %-39s %5s  %-39s %5s  %-8s %-8s %-8s %-6s %s%n";
+    private boolean headerWritten;
+
+    TableWriter(PrintWriter out) {
+        super(out);
+    }
+
+    @Override
+    public void accept(ConnectionRecord r) {
+        if (!headerWritten) {
+            out.printf(CONNECTION_FORMAT, "ts", "client", "port", "server", "port", "max", "hello", "version", "cipher", "sni");
+            headerWritten = true;
+        }
+        out.printf(CONNECTION_FORMAT, ConnectionFields.timestamp(r.tsMicros), r.client, r.clientPort, r.server, r.serverPort,
+                dash(TlsVersion.name(r.clientMaxVersion())), dash(TlsVersion.name(r.clientHelloVersion)),
+                dash(TlsVersion.name(r.negotiatedVersion)), r.cipherSuite < 0 ? "-" : String.format("%04x", r.cipherSuite),
+                TextSafety.terminal(r.sni) + (r.alerts.isEmpty() ? "" : "  alerts " + r.alerts));
+    }
+
+    @Override
+    public void summary(Census census) {
+        boolean first = true;
+        for (Grouping g : census.groupings()) {
+            if (!first) out.println();
+            first = false;
+            table(g, census.rows(g), census.total());
+        }
+        if (first) table(null, List.of(), census.total());
+    }
+
+    private void table(Grouping g, List<Map.Entry<String, VersionCounts>> rows, VersionCounts total) {
+        List<Integer> negotiatedColumns = nonZero(total.negotiated);
+        List<Integer> maxColumns = nonZero(total.clientMax);
+        String keyTitle = g == null ? "" : g.label();
+        int keyWidth = Math.max(keyTitle.length(), 5);
+        for (Map.Entry<String, VersionCounts> row : rows) keyWidth = Math.max(keyWidth, TextSafety.terminal(row.getKey()).length());
+        keyWidth = Math.min(keyWidth, 60);
+        StringBuilder header = new StringBuilder(String.format("%-" + keyWidth + "s %7s", keyTitle, "conns"));
+        header.append("  negotiated:");
+        for (int i : negotiatedColumns) header.append(String.format(" %8s", TlsVersion.BUCKETS[i]));
+        header.append("  client max:");
+        for (int i : maxColumns) header.append(String.format(" %8s", TlsVersion.BUCKETS[i]));
+        header.append(String.format("  %-19s %-19s", "first seen", "last seen"));
+        if (g == Grouping.SERVER) header.append("  sni");
+        if (g != null) {
+            out.println(header);
+            for (Map.Entry<String, VersionCounts> row : rows) {
+                out.println(line(TextSafety.terminal(row.getKey()), keyWidth, row.getValue(), negotiatedColumns, maxColumns,
+                        g == Grouping.SERVER));
+            }
+        }
+        out.println(line("total", keyWidth, total, negotiatedColumns, maxColumns, false));
+    }
+
+    private static String line(String key, int keyWidth, VersionCounts c, List<Integer> negotiated, List<Integer> max,
+                               boolean snis) {
+        if (key.length() > keyWidth) key = key.substring(0, keyWidth - 1) + "~";
+        StringBuilder sb = new StringBuilder(String.format("%-" + keyWidth + "s %7d", key, c.connections));
+        sb.append("             ");
+        for (int i : negotiated) sb.append(String.format(" %8d", c.negotiated[i]));
+        sb.append("             ");
+        for (int i : max) sb.append(String.format(" %8d", c.clientMax[i]));
+        if (c.connections > 0) {
+            sb.append("  ").append(ConnectionFields.timestamp(c.firstSeenMicros), 0, 19)
+                    .append(' ').append(ConnectionFields.timestamp(c.lastSeenMicros), 0, 19);
+        }
+        if (snis && !c.snis.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (String s : c.snis) names.add(TextSafety.terminal(s));
+            sb.append("  ").append(String.join(",", names));
+            if (c.snisNotKept > 0) sb.append(",+").append(c.snisNotKept).append(" more");
+        }
+        return sb.toString();
+    }
+
+    private static List<Integer> nonZero(long[] counts) {
+        List<Integer> columns = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) if (counts[i] != 0) columns.add(i);
+        return columns;
+    }
+
+    private static String dash(String s) {
+        return s == null ? "-" : s;
+    }
+}

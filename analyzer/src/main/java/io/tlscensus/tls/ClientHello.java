@@ -1,0 +1,94 @@
+package io.tlscensus.tls;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses a ClientHello handshake body (RFC 8446 4.1.2, RFC 5246 7.4.1.2) into a record. Every
+ * length is checked against the bytes that are really there: a hello whose lengths lie is
+ * rejected as a whole rather than half-read.
+ */
+public final class ClientHello {
+    static final int EXT_SERVER_NAME = 0;
+    static final int EXT_ALPN = 16;
+    static final int EXT_SUPPORTED_VERSIONS = 43;
+
+    private ClientHello() {
+    }
+
+    /** @return false when the body is malformed (the record is then left without client fields). */
+    public static boolean parse(byte[] b, int off, int len, ConnectionRecord out) {
+        int end = off + len;
+        int p = off;
+        if (len < 2 + 32 + 1) return false;
+        int version = u16(b, p);
+        p += 2 + 32;
+        int sessionIdLength = b[p] & 0xff;
+        if (sessionIdLength > 32) return false;
+        p += 1 + sessionIdLength;
+        if (p + 2 > end) return false;
+        int cipherSuitesLength = u16(b, p);
+        if ((cipherSuitesLength & 1) != 0 || cipherSuitesLength == 0) return false;
+        p += 2 + cipherSuitesLength;
+        if (p + 1 > end) return false;
+        int compressionLength = b[p] & 0xff;
+        p += 1 + compressionLength;
+        if (p > end) return false;
+        String sni = null;
+        int versionsStart = -1, versionsLength = 0, alpnStart = -1, alpnLength = 0;
+        if (p + 2 <= end) {
+            int extensionsEnd = p + 2 + u16(b, p);
+            if (extensionsEnd > end) return false;
+            p += 2;
+            while (p + 4 <= extensionsEnd) {
+                int type = u16(b, p);
+                int extLength = u16(b, p + 2);
+                int data = p + 4;
+                if (data + extLength > extensionsEnd) return false;
+                if (type == EXT_SERVER_NAME && sni == null) {
+                    sni = serverName(b, data, extLength);
+                } else if (type == EXT_SUPPORTED_VERSIONS && extLength >= 1) {
+                    versionsLength = b[data] & 0xff;
+                    if (1 + versionsLength > extLength || (versionsLength & 1) != 0) return false;
+                    versionsStart = data + 1;
+                } else if (type == EXT_ALPN && extLength >= 2) {
+                    alpnLength = Math.min(u16(b, data), extLength - 2);
+                    alpnStart = data + 2;
+                }
+                p = data + extLength;
+            }
+        }
+        out.clientHelloSeen = true;
+        out.clientHelloVersion = version;
+        out.sni = sni;
+        for (int i = 0; i < versionsLength; i += 2) {
+            int v = u16(b, versionsStart + i);
+            if (!TlsVersion.isGrease(v)) out.clientSupportedVersions.add(v);
+        }
+        for (int q = alpnStart, alpnEnd = alpnStart + alpnLength; alpnStart >= 0 && q < alpnEnd; ) {
+            int n = b[q] & 0xff;
+            if (q + 1 + n > alpnEnd) break;
+            out.alpn.add(new String(b, q + 1, n, StandardCharsets.UTF_8));
+            q += 1 + n;
+        }
+        return true;
+    }
+
+    /** First host_name entry of a server_name extension (RFC 6066 3), or null. */
+    private static String serverName(byte[] b, int off, int len) {
+        if (len < 2) return null;
+        int end = off + Math.min(len, 2 + u16(b, off));
+        int p = off + 2;
+        while (p + 3 <= end) {
+            int type = b[p] & 0xff;
+            int n = u16(b, p + 1);
+            if (p + 3 + n > end) return null;
+            if (type == 0) return new String(b, p + 3, n, StandardCharsets.UTF_8);
+            p += 3 + n;
+        }
+        return null;
+    }
+
+    static int u16(byte[] b, int p) {
+        return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+    }
+}
