@@ -1,0 +1,138 @@
+package io.tlscensus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlscensus.testing.CliRun;
+import io.tlscensus.testing.TestInputs;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every TCP connection of ../shared/corpus/zeek/expected.jsonl (Wireshark 4.0's decode) against
+ * tlscensus' jsonl output of the whole corpus, on the fields that the census is about.
+ * Deviations are listed below with what the packets show; each was checked with tshark.
+ */
+class ZeekCorpusConformanceTest {
+    private static final List<String> FIELDS =
+            List.of("negotiated_version", "client_max_version", "client_hello_version", "sni");
+
+    /** Ground-truth rows the packets prove wrong: key -> field -> value the packets show. */
+    private static final Map<String, Map<String, String>> CORRECTIONS = Map.of(
+            // Frame 6 is an SSLv2 SERVER-HELLO (tshark itself labels it "Server Hello"; Zeek logs
+            // SSLv2): the oracle's field extraction misses SSLv2 server hellos, so its row says null.
+            "tls__ssl-v2.pcap 192.168.4.149:59062 91.227.4.92:443", Map.of("negotiated_version", "SSLv2"));
+
+    /**
+     * Connections tlscensus finds that the ground truth lacks, because tshark only tries TLS on
+     * these ports with "decode as" (`tshark -d tcp.port==N,tls` shows the same hellos).
+     */
+    private static final Set<String> EXTRA_CONNECTIONS = Set.of(
+            // TLS after RDP's X.224 negotiation on 3389 (ClientHello frames 8 and 26, ServerHello 9 and 27).
+            "rdp__rdp-to-ssl.pcap 192.168.1.200:49206 192.168.1.150:3389",
+            "rdp__rdp-to-ssl.pcap 192.168.1.200:49207 192.168.1.150:3389",
+            // A ClientHello sent to a plain HTTP server on port 80 (frame 4 / frame 3); no ServerHello.
+            "tls__https-to-http.pcap 127.0.0.1:50382 127.0.0.1:80",
+            "tls__ssl-to-http-server.pcap 192.168.1.108:62561 87.240.132.72:80",
+            // IRC STARTTLS on 6667: ClientHello frame 8, ServerHello frame 10.
+            "tls__irc-starttls.pcap 203.143.168.47:55123 185.18.76.170:6667");
+
+    private static Map<String, JsonNode> expected;
+    private static Map<String, JsonNode> actual;
+    private static CliRun run;
+
+    @BeforeAll
+    static void runCorpus() throws Exception {
+        Path corpus = TestInputs.zeekCorpus();
+        expected = new LinkedHashMap<>();
+        for (JsonNode row : CliRun.parseJsonLines(Files.readString(corpus.resolve("expected.jsonl")))) {
+            if (row.get("transport").asText().equals("tcp")) expected.put(key(row), row);
+        }
+        run = CliRun.of("-q", "-r", corpus.toString(), "--connections", "--format", "jsonl");
+        actual = new TreeMap<>();
+        for (JsonNode row : run.jsonLines()) {
+            assertEquals(null, actual.put(key(row), row), "one row per connection: " + key(row));
+        }
+    }
+
+    private static String key(JsonNode row) {
+        return Path.of(row.get("file").asText()).getFileName() + " " + row.get("client").asText() + ":"
+                + row.get("client_port").asInt() + " " + row.get("server").asText() + ":" + row.get("server_port").asInt();
+    }
+
+    @Test
+    void wholeCorpusReadsWithoutDamage() {
+        assertEquals(0, run.exitStatus, run.toString());
+        assertTrue(expected.size() >= 80, "corpus has its TCP rows: " + expected.size());
+    }
+
+    @Test
+    void everyTcpConnectionMatchesTheGroundTruth() {
+        List<String> mismatches = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
+            JsonNode got = actual.get(e.getKey());
+            if (got == null) {
+                mismatches.add("missing: " + e.getKey());
+                continue;
+            }
+            Map<String, String> corrections = CORRECTIONS.getOrDefault(e.getKey(), Map.of());
+            for (String field : FIELDS) {
+                String want = corrections.containsKey(field) ? corrections.get(field) : text(e.getValue().get(field));
+                String have = text(got.get(field));
+                if (!java.util.Objects.equals(want, have)) {
+                    mismatches.add(e.getKey() + " " + field + ": expected " + want + ", got " + have);
+                }
+            }
+        }
+        assertEquals(List.of(), mismatches);
+    }
+
+    @Test
+    void correctionsStillDifferFromTheGroundTruth() {
+        // A correction that the ground truth no longer needs must be removed from the list.
+        for (Map.Entry<String, Map<String, String>> c : CORRECTIONS.entrySet()) {
+            JsonNode row = expected.get(c.getKey());
+            for (Map.Entry<String, String> f : c.getValue().entrySet()) {
+                assertTrue(!f.getValue().equals(text(row.get(f.getKey()))), c.getKey() + " " + f.getKey());
+            }
+        }
+    }
+
+    @Test
+    void noConnectionsBeyondTheGroundTruthAndTheDocumentedOnes() {
+        Set<String> extra = new TreeSet<>(actual.keySet());
+        extra.removeAll(expected.keySet());
+        assertEquals(new TreeSet<>(EXTRA_CONNECTIONS), extra);
+    }
+
+    @Test
+    void capturesWithoutTlsYieldNone() throws Exception {
+        Set<String> filesWithTls = new TreeSet<>();
+        for (String k : expected.keySet()) filesWithTls.add(k.split(" ")[0]);
+        for (String k : EXTRA_CONNECTIONS) filesWithTls.add(k.split(" ")[0]);
+        Set<String> allExpectedFiles = new TreeSet<>();
+        for (JsonNode row : CliRun.parseJsonLines(Files.readString(TestInputs.zeekCorpus().resolve("expected.jsonl")))) {
+            allExpectedFiles.add(row.get("file").asText());
+        }
+        for (String k : actual.keySet()) {
+            String file = k.split(" ")[0];
+            assertTrue(filesWithTls.contains(file), "TLS found in " + file + ", which has none over TCP: " + k);
+        }
+        assertTrue(allExpectedFiles.size() > filesWithTls.size() - EXTRA_CONNECTIONS.size());
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}
