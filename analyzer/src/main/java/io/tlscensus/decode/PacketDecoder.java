@@ -79,6 +79,9 @@ public final class PacketDecoder {
             case LinkType.NULL:
             case LinkType.LOOP:
                 return loopback(b, off, end);
+            case LinkType.PPP:
+            case LinkType.PPP_HDLC:
+                return ppp(b, off, end);
             default:
                 return UNSUPPORTED_LINK;
         }
@@ -111,6 +114,24 @@ public final class PacketDecoder {
             default:
                 return NOT_IP;
         }
+    }
+
+    private int ppp(ByteBuffer b, int off, int end) {
+        int p = off;
+        if (p + 2 <= end && (b.get(p) & 0xff) == 0xff && b.get(p + 1) == 0x03) p += 2; // HDLC address, control
+        if (p >= end) return MALFORMED;
+        int protocol;
+        if ((b.get(p) & 1) != 0) { // protocol field compressed to one byte (RFC 1661 6.5)
+            protocol = b.get(p) & 0xff;
+            p += 1;
+        } else {
+            if (p + 2 > end) return MALFORMED;
+            protocol = b.getShort(p) & 0xffff;
+            p += 2;
+        }
+        if (protocol == 0x21) return ipv4(b, p, end);
+        if (protocol == 0x57) return ipv6(b, p, end);
+        return NOT_IP;
     }
 
     private int network(int etherType, ByteBuffer b, int off, int end) {
