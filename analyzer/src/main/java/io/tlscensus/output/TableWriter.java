@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Aligned text for a terminal. Version columns that are zero in every row are left out. */
 final class TableWriter extends ReportWriter {
-    private static final String CONNECTION_FORMAT = "%-26s %-39s %5s  %-39s %5s  %-8s %-8s %-8s %-6s %s%n";
+    private static final String CONNECTION_FORMAT = "%-27s %-39s %5s  %-39s %5s  %-8s %-8s %-8s %-6s %s%n";
     private boolean headerWritten;
 
     TableWriter(PrintWriter out) {
