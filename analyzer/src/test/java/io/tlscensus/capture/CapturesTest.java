@@ -3,6 +3,7 @@ package io.tlscensus.capture;
 import io.tlscensus.capture.Reading.Mode;
 import io.tlscensus.capture.Reading.Packet;
 import io.tlscensus.capture.Reading.Result;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,6 +88,31 @@ class CapturesTest {
     }
 
     @Test
+    void concatenatedGzipMembersFromAPipeThatHasNothingAvailableYet() throws Exception {
+        byte[] whole = smallPcap();
+        byte[] stored = CaptureBytes.concat(CaptureBytes.gzip(Arrays.copyOf(whole, 30)),
+                CaptureBytes.gzip(Arrays.copyOfRange(whole, 30, whole.length)));
+        // A pipe whose next member has not arrived reports available() == 0, which in Java 17 makes
+        // GZIPInputStream end the stream silently after the first member.
+        InputStream slowPipe = new ByteArrayInputStream(stored) {
+            @Override
+            public synchronized int available() {
+                return 0;
+            }
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 7));
+            }
+        };
+        List<Long> timestamps = new ArrayList<>();
+        try (CaptureSource source = Captures.openStdin(slowPipe)) {
+            source.readAll((ts, lt, b, o, c, w) -> timestamps.add(ts));
+        }
+        assertEquals(List.of(1_000_002L), timestamps);
+    }
+
+    @Test
     void aSourceReadsOnce() throws Exception {
         try (CaptureSource source = Captures.openStdin(new ByteArrayInputStream(smallPcap()))) {
             source.readAll((ts, lt, b, o, c, w) -> { });
@@ -98,6 +125,36 @@ class CapturesTest {
         Path file = write("x.pcap", "GIF89a".getBytes(StandardCharsets.US_ASCII));
         CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> Captures.open(file));
         assertEquals("not a capture file (magic 0x47494638)", e.getMessage());
+    }
+
+    @Test
+    void aPipePathIsStreamedNotMapped() throws Exception {
+        Path fifo = temp.resolve("fifo");
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (IOException e) {
+            Assumptions.assumeTrue(false, "no mkfifo here");
+            return;
+        }
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+        byte[] capture = CaptureBytes.gzip(smallPcap());
+        Thread writer = new Thread(() -> {
+            try {
+                Files.write(fifo, capture);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        List<Long> timestamps = new ArrayList<>();
+        try (CaptureSource source = Captures.open(fifo)) {
+            assertEquals(-1, source.sizeBytes());
+            source.readAll((ts, lt, b, o, c, w) -> timestamps.add(ts));
+            assertEquals(capture.length, source.bytesRead());
+        }
+        writer.join();
+        assertEquals(List.of(1_000_002L), timestamps);
     }
 
     @Test
