@@ -2,6 +2,8 @@ package io.tlscensus.flow;
 
 import io.tlscensus.decode.PacketDecoder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -219,12 +221,14 @@ class FlowTableTest {
      * Random lookups, space evictions and idle evictions checked against a LinkedHashMap in access
      * order. Evictions delete from the open-addressing table in every position of every probe run,
      * so a mistake in backward-shift deletion shows as a lookup that misses a flow still present
-     * (a new flow instead of the model's) or finds one that was evicted.
+     * (a new flow instead of the model's) or finds one that was evicted. 500 flows keep the table
+     * at its initial 1024 slots, nearly half full, so probe runs often wrap past the last slot;
+     * 3000 flows make it grow twice.
      */
-    @Test
-    void randomOperationsMatchAModel() {
+    @ParameterizedTest
+    @ValueSource(ints = {500, 3000})
+    void randomOperationsMatchAModel(int maxFlows) {
         long idle = 50_000;
-        int maxFlows = 3000;
         FlowTable<TestFlow> t = table(maxFlows, idle);
         LinkedHashMap<Long, TestFlow> model = new LinkedHashMap<>(16, 0.75f, true);
         Map<Long, Long> lastSeen = new java.util.HashMap<>();
@@ -265,7 +269,7 @@ class FlowTableTest {
             assertEquals(model.size(), t.size(), "op " + op);
         }
         assertTrue(t.evictedIdle() > 0, "the run covered idle eviction");
-        assertTrue(t.evictedForSpace() > 1000, "the run covered eviction for space");
+        assertTrue(t.evictedForSpace() > 100, "the run covered eviction for space");
         // every flow the model holds is still found, through either direction
         for (Map.Entry<Long, TestFlow> e : new ArrayList<>(model.entrySet())) {
             long key = e.getKey();
