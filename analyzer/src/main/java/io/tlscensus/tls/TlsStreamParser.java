@@ -150,6 +150,9 @@ public final class TlsStreamParser {
     }
 
     private long badRecord() {
+        // Whatever was buffered of a handshake message belonged to the bad record's run.
+        handshake = null;
+        handshakeLength = 0;
         if (!helloParsed) {
             // A false start found by the search: keep searching after it.
             state = DETECT;
