@@ -94,7 +94,12 @@ public final class CensusEngine implements PacketHandler {
         boolean syn = (d.tcpFlags & PacketDecoder.TCP_SYN) != 0;
         if (f.finished) {
             // Port reuse: a new connection on the 5-tuple of one that has ended.
-            if (!(syn && (d.tcpFlags & PacketDecoder.TCP_ACK) == 0 && f.closed)) return;
+            if (!(syn && (d.tcpFlags & PacketDecoder.TCP_ACK) == 0 && f.closed)) {
+                // A flow finished by its handshake must still learn of its close, or a later
+                // connection on the same 5-tuple would never be told apart from it.
+                noteClose(f, dir, d.tcpFlags);
+                return;
+            }
             finish(f);
             f.restartAt(ts);
         }
@@ -107,15 +112,20 @@ public final class CensusEngine implements PacketHandler {
             payload(f, dir, buffer);
         }
         if ((d.tcpFlags & (PacketDecoder.TCP_FIN | PacketDecoder.TCP_RST)) != 0) {
-            if ((d.tcpFlags & PacketDecoder.TCP_RST) != 0) f.closed = true;
-            else f.finSeen[dir] = true;
-            if (f.finSeen[0] && f.finSeen[1]) f.closed = true;
-            if (f.closed) finish(f);
+            if (noteClose(f, dir, d.tcpFlags)) finish(f);
             return;
         }
         if (f.parsers[0] != null && f.parsers[0].done() && f.parsers[1].done()) {
             finish(f);
         }
+    }
+
+    /** Records a FIN or RST; true once the connection is closed (a RST, or a FIN each way). */
+    private static boolean noteClose(TlsFlow f, int dir, int tcpFlags) {
+        if ((tcpFlags & PacketDecoder.TCP_RST) != 0) f.closed = true;
+        else if ((tcpFlags & PacketDecoder.TCP_FIN) != 0) f.finSeen[dir] = true;
+        if (f.finSeen[0] && f.finSeen[1]) f.closed = true;
+        return f.closed;
     }
 
     private void payload(TlsFlow f, int dir, ByteBuffer buffer) {
