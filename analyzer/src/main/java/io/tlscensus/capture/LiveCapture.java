@@ -283,7 +283,8 @@ public final class LiveCapture implements AutoCloseable {
         String m = clean(message);
         String lower = m.toLowerCase(java.util.Locale.ROOT);
         if (lower.contains("permission") || lower.contains("not permitted")) {
-            return name + ": " + m + " (live capture needs root or the capabilities CAP_NET_RAW and CAP_NET_ADMIN)";
+            return name + ": no permission to capture (" + m
+                    + "): live capture needs root or the capabilities CAP_NET_RAW and CAP_NET_ADMIN";
         }
         if (lower.contains("no such device")) {
             return name + ": no such interface (tlscensus -D lists them)";

@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +49,8 @@ final class LiveRun {
         default void finish() throws IOException {
         }
     }
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final Options options;
     private final PrintStream stdout;
@@ -154,7 +156,7 @@ final class LiveRun {
                         if (saved != null) saved.flush();
                         for (Periodic p : periodic) p.tick(System.currentTimeMillis());
                         long now = System.nanoTime();
-                        if (now >= nextSummary && !options.quiet) {
+                        if (now >= nextSummary - 200_000_000L && !options.quiet) { // ticks are 1 s apart, not aligned
                             nextSummary = now + options.intervalSeconds * 1_000_000_000L;
                             refresh(engine, census, capture, started);
                         }
@@ -216,7 +218,7 @@ final class LiveRun {
         String status = String.format(Locale.ROOT,
                 "tlscensus: %s live on %s for %d s: %d packets, %d TLS connections, %d flows active; "
                         + "dropped: %d by kernel, %d by interface",
-                LocalTime.now().truncatedTo(ChronoUnit.SECONDS), options.liveInterface,
+                LocalTime.now().format(CLOCK), options.liveInterface,
                 (System.nanoTime() - started) / 1_000_000_000L, s.packets, s.tlsConnections, engine.activeFlows(),
                 Math.max(0, kernel[1]), Math.max(0, kernel[2]));
         if (System.console() != null) {
