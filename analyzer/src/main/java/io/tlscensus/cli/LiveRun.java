@@ -237,20 +237,34 @@ final class LiveRun {
     /**
      * SIGINT and SIGTERM stop the capture cleanly and the run exits 0 (a shutdown hook could not:
      * the JVM would exit 130/143 however the hook ended). A second Ctrl-C exits at once.
+     * sun.misc.Signal (module jdk.unsupported, in every JDK) is reached by reflection so that javac
+     * has no internal-API warning to print.
      */
-    @SuppressWarnings("removal")
     private static final class Signals {
         static void install(java.util.function.Consumer<String> stop) {
             for (String name : new String[] {"INT", "TERM"}) {
                 try {
+                    Class<?> signalClass = Class.forName("sun.misc.Signal");
+                    Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+                    Object signal = signalClass.getConstructor(String.class).newInstance(name);
                     boolean[] seen = {false};
-                    sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-                        if (seen[0] && "INT".equals(name)) Runtime.getRuntime().halt(130);
-                        seen[0] = true;
-                        stop.accept("SIG" + name);
-                    });
-                } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                    // signal not available here (e.g. -Xrs): Ctrl-C then ends the JVM without a summary
+                    Object handler = java.lang.reflect.Proxy.newProxyInstance(handlerClass.getClassLoader(),
+                            new Class<?>[] {handlerClass}, (proxy, method, args) -> {
+                                switch (method.getName()) {
+                                    case "handle":
+                                        if (seen[0] && "INT".equals(name)) Runtime.getRuntime().halt(130);
+                                        seen[0] = true;
+                                        stop.accept("SIG" + name);
+                                        return null;
+                                    case "hashCode": return System.identityHashCode(proxy);
+                                    case "equals": return proxy == args[0];
+                                    default: return "tlscensus SIG" + name + " handler";
+                                }
+                            });
+                    signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // Signal ignored at start (nohup, background job) or not available (-Xrs):
+                    // it keeps its disposition; SIGTERM/-c/--duration still end the run cleanly.
                 }
             }
         }
