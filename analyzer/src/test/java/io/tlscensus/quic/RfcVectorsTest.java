@@ -19,7 +19,7 @@ class RfcVectorsTest {
     private static final byte[] DCID = hex("8394c8f03e515708");
 
     /** RFC 9001 A.2: the CRYPTO frame carrying the client's ClientHello (the same in RFC 9369 A.2). */
-    private static final byte[] CLIENT_CRYPTO_FRAME = hex(
+    static final byte[] CLIENT_CRYPTO_FRAME = hex(
             "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868"
             + "04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578"
             + "616d706c652e636f6dff01000100000a00080006001d00170018001000070005"
@@ -30,7 +30,7 @@ class RfcVectorsTest {
             + "75300901100f088394c8f03e51570806048000ffff");
 
     /** RFC 9001 A.3: ACK and CRYPTO frame with the ServerHello (the same in RFC 9369 A.3). */
-    private static final byte[] SERVER_PAYLOAD = hex(
+    static final byte[] SERVER_PAYLOAD = hex(
             "02000000000600405a020000560303eefce7f7b37ba1d1632e96677825ddf739"
             + "88cfc79825df566dc5430b9a045a1200130100002e00330024001d00209d3c94"
             + "0d89690b84d08a60993c144eca684d1081287c834d5311bcf32bb9da1a002b00"
