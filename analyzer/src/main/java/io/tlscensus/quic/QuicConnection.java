@@ -52,6 +52,7 @@ public final class QuicConnection {
     private static final int MAX_CID_LENGTH = 20;
     private static final int TAG_LENGTH = 16;
     private static final int SAMPLE_LENGTH = 16;
+    private static final byte[] EMPTY = new byte[0];
 
     private static final int CLIENT = 0;
     private static final int SERVER = 1;
@@ -65,8 +66,8 @@ public final class QuicConnection {
     private Mac mac;
     private Cipher gcm;
     private Cipher ecb;
-    private byte[] packet = new byte[0];
-    private byte[] plain = new byte[0];
+    private byte[] packet = EMPTY;
+    private byte[] plain = EMPTY;
     private int plainLength;
     private final byte[] mask = new byte[16];
     private final byte[] nonce = new byte[12];
@@ -144,7 +145,7 @@ public final class QuicConnection {
         if (direction != 0 && direction != 1) throw new IllegalArgumentException("direction " + direction);
         if (!looksLikeQuic(buf, off, len)) return quicSeen;
         quicSeen = true;
-        if (gaveUp) return true;
+        if (done()) return true;
         if (packet.length < len) packet = new byte[Math.max(len, 1500)];
         buf.get(off, packet, 0, len);
         int p = 0;
@@ -198,6 +199,13 @@ public final class QuicConnection {
             int end = cursor + (int) length;
             if (type == QuicVersion.INITIAL) initial(p, dcidAt, dcidLength, cursor, end, version, direction);
             p = end;
+        }
+        if (done()) {
+            // Nothing more to read: the flow may live on in the caller's table without its buffers.
+            packet = EMPTY;
+            plain = EMPTY;
+            crypto[CLIENT] = null;
+            crypto[SERVER] = null;
         }
         return true;
     }
