@@ -139,7 +139,8 @@ public final class QuicConnection {
      *
      * @return false when this flow has not (yet) shown a QUIC long header: this datagram is not
      *         QUIC as far as can be told. Once it has, short-header and unparseable datagrams of
-     *         the flow return true.
+     *         the flow return true. Once {@link #done()}, datagrams are only recognised, not
+     *         parsed or counted (the caller normally stops feeding the flow then).
      */
     public boolean onDatagram(ByteBuffer buf, int off, int len, int direction) {
         if (direction != 0 && direction != 1) throw new IllegalArgumentException("direction " + direction);
