@@ -6,6 +6,7 @@ import io.tlscensus.decode.PacketDecoder;
 import io.tlscensus.flow.FlowTable;
 import io.tlscensus.flow.IpFragmentReassembler;
 import io.tlscensus.flow.StreamReassembler;
+import io.tlscensus.quic.QuicConnection;
 import io.tlscensus.tls.ConnectionRecord;
 import io.tlscensus.tls.DtlsParser;
 import io.tlscensus.tls.TlsStreamParser;
@@ -144,29 +145,44 @@ public final class CensusEngine implements PacketHandler {
     }
 
     /**
-     * UDP carries DTLS (also when it shares the port with STUN, as in WebRTC). A flow that shows no
-     * DTLS within its first datagrams is left alone from then on.
+     * UDP carries DTLS (also when it shares the port with STUN, as in WebRTC) and QUIC, whose
+     * Initial packets are decrypted to reach the hellos. A flow that shows neither within its first
+     * datagrams is left alone from then on.
      */
     private void udp(long ts, ByteBuffer buffer) {
         PacketDecoder d = decoder;
         TlsFlow f = flows.lookup(d, ts);
         if (f.finished || d.payloadLength == 0) return;
         int dir = f.directionOf(d);
-        if (DtlsParser.looksLikeDtls(buffer, d.payloadOffset, d.payloadLength)) {
-            if (f.record == null) {
-                f.record = new ConnectionRecord();
-                f.record.transport = "udp";
-                f.vlan = d.vlanId;
-                f.tunnelId = d.tunnelId;
-                f.dtls = new DtlsParser(f.record);
-            }
+        int off = d.payloadOffset, len = d.payloadLength;
+        if (f.quic != null) {
+            f.quic.onDatagram(buffer, off, len, dir);
+            if (f.quic.done()) finish(f);
+            return;
+        }
+        if (f.dtls == null && f.record == null && QuicConnection.looksLikeQuic(buffer, off, len)) {
+            f.quic = new QuicConnection(startRecord(f, "quic"));
+            f.quic.onDatagram(buffer, off, len, dir);
+            if (f.quic.done()) finish(f);
+            return;
+        }
+        if (DtlsParser.looksLikeDtls(buffer, off, len)) {
+            if (f.dtls == null && f.record == null) f.dtls = new DtlsParser(startRecord(f, "udp"));
             if (f.dtls != null) {
-                f.dtls.onDatagram(buffer, d.payloadOffset, d.payloadLength, dir);
+                f.dtls.onDatagram(buffer, off, len, dir);
                 if (f.dtls.done()) finish(f);
                 return;
             }
         }
         if (++f.datagrams > limits.udpProbeDatagrams && f.record == null) f.release();
+    }
+
+    private ConnectionRecord startRecord(TlsFlow f, String transport) {
+        f.record = new ConnectionRecord();
+        f.record.transport = transport;
+        f.vlan = decoder.vlanId;
+        f.tunnelId = decoder.tunnelId;
+        return f.record;
     }
 
     /** Notes FIN and RST; true once the connection is over (RST, or FIN both ways). */

@@ -2,6 +2,7 @@ package io.tlscensus.engine;
 
 import io.tlscensus.flow.Flow;
 import io.tlscensus.flow.StreamReassembler;
+import io.tlscensus.quic.QuicConnection;
 import io.tlscensus.tls.ConnectionRecord;
 import io.tlscensus.tls.DtlsParser;
 import io.tlscensus.tls.TlsStreamParser;
@@ -20,8 +21,9 @@ final class TlsFlow extends Flow {
     final StreamReassembler[] streams = new StreamReassembler[2];
     final int[] synSeq = new int[2];
     final boolean[] synSeen = new boolean[2];
-    /** UDP: DTLS parser, and datagrams looked at so far. */
+    /** UDP: DTLS parser or QUIC Initial decoder, and datagrams looked at so far. */
     DtlsParser dtls;
+    QuicConnection quic;
     int datagrams;
 
     @Override
@@ -40,6 +42,7 @@ final class TlsFlow extends Flow {
     TlsStreamParser.Role role(int side) {
         if (parsers[side] != null) return parsers[side].role();
         if (dtls != null) return dtls.role(side);
+        if (quic != null) return quic.role(side);
         return TlsStreamParser.Role.UNKNOWN;
     }
 
@@ -54,5 +57,6 @@ final class TlsFlow extends Flow {
         parsers[0] = parsers[1] = null;
         streams[0] = streams[1] = null;
         dtls = null;
+        quic = null;
     }
 }
