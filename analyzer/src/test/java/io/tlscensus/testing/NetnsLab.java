@@ -29,10 +29,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * namespaces (which removes the veth pair); call it from {@code @AfterAll}.
  */
 public final class NetnsLab implements AutoCloseable {
-    public static final String SRV = "tcl-live-srv";
-    public static final String CLI = "tcl-live-cli";
-    public static final String SRV_IF = "tclv0";
-    public static final String CLI_IF = "tclv1";
+    /** Names carry the JVM's pid so that two test runs on one machine never share a namespace. */
+    private static final long ID = ProcessHandle.current().pid() % 100_000;
+    public static final String SRV = "tcl-live-srv-" + ID;
+    public static final String CLI = "tcl-live-cli-" + ID;
+    public static final String SRV_IF = "tcl" + ID + "s"; // interface names: at most 15 characters
+    public static final String CLI_IF = "tcl" + ID + "c";
     public static final String SRV4 = "10.123.0.1";
     public static final String SRV6 = "fd00:123::1";
     public static final String CLI4 = "10.123.0.2";
