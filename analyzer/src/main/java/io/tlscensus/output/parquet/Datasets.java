@@ -1,0 +1,106 @@
+package io.tlscensus.output.parquet;
+
+import io.tlscensus.aggregate.ConnectionCube;
+import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.TlsVersion;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.tlscensus.output.parquet.Column.bool;
+import static io.tlscensus.output.parquet.Column.int32;
+import static io.tlscensus.output.parquet.Column.int64;
+import static io.tlscensus.output.parquet.Column.intList;
+import static io.tlscensus.output.parquet.Column.list;
+import static io.tlscensus.output.parquet.Column.nullableInt64;
+import static io.tlscensus.output.parquet.Column.string;
+import static io.tlscensus.output.parquet.Column.stringList;
+import static io.tlscensus.output.parquet.Column.timestamp;
+
+/**
+ * The three Parquet datasets. The connections columns are the jsonl connection fields
+ * ({@code io.tlscensus.output.ConnectionFields}), in the same order, with the same values, typed.
+ */
+final class Datasets {
+    private static final String[] CIPHER_NAMES = new String[0x10000];
+
+    private Datasets() {
+    }
+
+    static final Table<ConnectionRecord> CONNECTIONS = new Table<>("connection",
+            string("file", false, r -> r.file),
+            timestamp("ts", r -> r.tsMicros),
+            string("transport", false, r -> r.transport),
+            string("client", false, r -> r.client),
+            int32("client_port", r -> r.clientPort),
+            string("server", false, r -> r.server),
+            int32("server_port", r -> r.serverPort),
+            int32("vlan", r -> r.vlan, v -> v >= 0),
+            string("sni", true, r -> r.sni),
+            string("client_hello_version", true, r -> TlsVersion.name(r.clientHelloVersion)),
+            list("client_supported_versions", PrimitiveTypeName.BINARY, LogicalTypeAnnotation.stringType(),
+                    (ConnectionRecord r) -> r.clientSupportedVersions,
+                    (rc, v) -> rc.addBinary(Binary.fromString(TlsVersion.name(v)))),
+            string("client_max_version", true, r -> TlsVersion.name(r.clientMaxVersion())),
+            string("server_hello_version", true, r -> TlsVersion.name(r.serverHelloVersion)),
+            string("negotiated_version", true, r -> TlsVersion.name(r.negotiatedVersion)),
+            string("cipher_suite", true, r -> cipherName(r.cipherSuite)),
+            stringList("alpn", r -> r.alpn),
+            intList("alerts", r -> r.alerts),
+            string("record_version", true, r -> TlsVersion.name(r.recordVersion)),
+            bool("server_hello_seen", r -> r.serverHelloSeen));
+
+    static final Table<Map.Entry<ConnectionCube.Key, ConnectionCube.Cell>> SUMMARY = new Table<>("summary",
+            string("client", false, e -> e.getKey().client),
+            string("server", false, e -> e.getKey().server),
+            int32("server_port", e -> e.getKey().serverPort),
+            string("sni", true, e -> e.getKey().sni),
+            string("negotiated_version", true, e -> TlsVersion.name(e.getKey().negotiatedVersion)),
+            string("client_max_version", true, e -> TlsVersion.name(e.getKey().clientMaxVersion)),
+            int64("connections", e -> e.getValue().connections),
+            timestamp("first_seen", e -> e.getValue().firstSeenMicros),
+            timestamp("last_seen", e -> e.getValue().lastSeenMicros));
+
+    static final Table<RunRow> RUN = new Table<>("run",
+            string("run_id", false, r -> r.runId),
+            string("tlscensus_version", false, r -> r.version),
+            stringList("inputs", r -> r.inputs),
+            timestamp("start_time", r -> r.startMicros),
+            timestamp("end_time", r -> r.endMicros),
+            int64("inputs_read", r -> r.stats.inputs),
+            int64("damaged_inputs", r -> r.stats.damagedInputs),
+            int64("packets", r -> r.stats.packets),
+            int64("bytes", r -> r.stats.bytes),
+            int64("input_bytes", r -> r.stats.inputBytes),
+            int64("flows", r -> r.stats.flows),
+            int64("peak_flows", r -> r.stats.peakFlows),
+            int64("tls_connections", r -> r.stats.tlsConnections),
+            int64("malformed_packets", r -> r.stats.malformedPackets),
+            nullableInt64("dropped_packets", r -> r.droppedPackets),
+            int64("tcp_packets", r -> r.stats.tcpPackets),
+            int64("udp_packets", r -> r.stats.udpPackets),
+            int64("other_ip_packets", r -> r.stats.otherIpPackets),
+            int64("non_ip_packets", r -> r.stats.nonIpPackets),
+            int64("unsupported_link_packets", r -> r.stats.unsupportedLinkPackets),
+            int64("fragments", r -> r.stats.fragments),
+            int64("truncated_segments", r -> r.stats.truncatedSegments),
+            int64("evicted_idle", r -> r.stats.evictedIdle),
+            int64("evicted_for_space", r -> r.stats.evictedForSpace),
+            int64("reassembly_limit_hits", r -> r.stats.reassemblyLimitHits),
+            int64("tls_malformed", r -> r.stats.tlsMalformed));
+
+    /** "0x1301" as in jsonl, from a table so that writing a row formats nothing. */
+    private static String cipherName(int suite) {
+        if (suite < 0 || suite > 0xffff) return null;
+        String s = CIPHER_NAMES[suite];
+        if (s == null) CIPHER_NAMES[suite] = s = String.format("0x%04x", suite);
+        return s;
+    }
+
+    static List<Table<?>> all() {
+        return List.of(CONNECTIONS, SUMMARY, RUN);
+    }
+}
