@@ -7,7 +7,10 @@ import io.tlscensus.tls.ConnectionRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -149,11 +152,18 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
     private static IOException failed(Path dir, Exception e) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof FileSystemException)) cause = cause.getCause();
-        String why = cause instanceof FileSystemException
-                ? ((FileSystemException) cause).getReason() != null ? ((FileSystemException) cause).getReason()
-                : cause.getClass().getSimpleName()
-                : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        if (cause instanceof java.nio.file.AccessDeniedException) why = "permission denied";
+        String why;
+        if (cause instanceof FileSystemException) {
+            FileSystemException f = (FileSystemException) cause;
+            String reason = f.getReason();
+            if (cause instanceof AccessDeniedException) reason = "permission denied";
+            else if (cause instanceof FileAlreadyExistsException) reason = "exists and is not a directory";
+            else if (cause instanceof NoSuchFileException) reason = "no such file or directory";
+            else if (reason == null) reason = cause.getClass().getSimpleName();
+            why = f.getFile() != null ? f.getFile() + ": " + reason : reason;
+        } else {
+            why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        }
         return new IOException("cannot write Parquet output in " + dir + ": " + why.replace('\n', ' '), e);
     }
 }
