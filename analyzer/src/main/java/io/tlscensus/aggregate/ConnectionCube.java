@@ -34,7 +34,12 @@ public final class ConnectionCube implements ConnectionSink {
             this.sni = sni;
             this.negotiatedVersion = negotiatedVersion;
             this.clientMaxVersion = clientMaxVersion;
-            this.hash = Objects.hash(client, server, serverPort, sni, negotiatedVersion, clientMaxVersion);
+            int h = client.hashCode();
+            h = 31 * h + server.hashCode();
+            h = 31 * h + serverPort;
+            h = 31 * h + (sni == null ? 0 : sni.hashCode());
+            h = 31 * h + negotiatedVersion;
+            this.hash = 31 * h + clientMaxVersion;
         }
 
         @Override

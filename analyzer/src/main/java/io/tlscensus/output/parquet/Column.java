@@ -58,6 +58,19 @@ final class Column<T> {
         });
     }
 
+    /** A nullable UTF-8 string column whose values come already encoded (e.g. cached). */
+    static <T> Column<T> binary(String name, Function<T, Binary> value) {
+        Type type = Types.primitive(PrimitiveTypeName.BINARY, Repetition.OPTIONAL)
+                .as(LogicalTypeAnnotation.stringType()).named(name);
+        return new Column<>(type, (rc, row, n, i) -> {
+            Binary v = value.apply(row);
+            if (v == null) return;
+            rc.startField(n, i);
+            rc.addBinary(v);
+            rc.endField(n, i);
+        });
+    }
+
     static <T> Column<T> int32(String name, ToIntFunction<T> value) {
         return int32(name, value, null);
     }

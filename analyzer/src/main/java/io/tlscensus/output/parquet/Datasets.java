@@ -10,6 +10,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import java.util.List;
 import java.util.Map;
 
+import static io.tlscensus.output.parquet.Column.binary;
 import static io.tlscensus.output.parquet.Column.bool;
 import static io.tlscensus.output.parquet.Column.int32;
 import static io.tlscensus.output.parquet.Column.int64;
@@ -26,6 +27,8 @@ import static io.tlscensus.output.parquet.Column.timestamp;
  */
 final class Datasets {
     private static final String[] CIPHER_NAMES = new String[0x10000];
+    /** Version names as UTF-8, made once per version number rather than once per row. */
+    private static final Map<Integer, Binary> VERSION_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Datasets() {
     }
@@ -40,17 +43,17 @@ final class Datasets {
             int32("server_port", r -> r.serverPort),
             int32("vlan", r -> r.vlan, v -> v >= 0),
             string("sni", true, r -> r.sni),
-            string("client_hello_version", true, r -> TlsVersion.name(r.clientHelloVersion)),
+            binary("client_hello_version", r -> versionName(r.clientHelloVersion)),
             list("client_supported_versions", PrimitiveTypeName.BINARY, LogicalTypeAnnotation.stringType(),
                     (ConnectionRecord r) -> r.clientSupportedVersions,
-                    (rc, v) -> rc.addBinary(Binary.fromString(TlsVersion.name(v)))),
-            string("client_max_version", true, r -> TlsVersion.name(r.clientMaxVersion())),
-            string("server_hello_version", true, r -> TlsVersion.name(r.serverHelloVersion)),
-            string("negotiated_version", true, r -> TlsVersion.name(r.negotiatedVersion)),
+                    (rc, v) -> rc.addBinary(versionName(v))),
+            binary("client_max_version", r -> versionName(r.clientMaxVersion())),
+            binary("server_hello_version", r -> versionName(r.serverHelloVersion)),
+            binary("negotiated_version", r -> versionName(r.negotiatedVersion)),
             string("cipher_suite", true, r -> cipherName(r.cipherSuite)),
             stringList("alpn", r -> r.alpn),
             intList("alerts", r -> r.alerts),
-            string("record_version", true, r -> TlsVersion.name(r.recordVersion)),
+            binary("record_version", r -> versionName(r.recordVersion)),
             bool("server_hello_seen", r -> r.serverHelloSeen));
 
     static final Table<Map.Entry<ConnectionCube.Key, ConnectionCube.Cell>> SUMMARY = new Table<>("summary",
@@ -58,8 +61,8 @@ final class Datasets {
             string("server", false, e -> e.getKey().server),
             int32("server_port", e -> e.getKey().serverPort),
             string("sni", true, e -> e.getKey().sni),
-            string("negotiated_version", true, e -> TlsVersion.name(e.getKey().negotiatedVersion)),
-            string("client_max_version", true, e -> TlsVersion.name(e.getKey().clientMaxVersion)),
+            binary("negotiated_version", e -> versionName(e.getKey().negotiatedVersion)),
+            binary("client_max_version", e -> versionName(e.getKey().clientMaxVersion)),
             int64("connections", e -> e.getValue().connections),
             timestamp("first_seen", e -> e.getValue().firstSeenMicros),
             timestamp("last_seen", e -> e.getValue().lastSeenMicros));
@@ -98,6 +101,17 @@ final class Datasets {
         String s = CIPHER_NAMES[suite];
         if (s == null) CIPHER_NAMES[suite] = s = String.format("0x%04x", suite);
         return s;
+    }
+
+    /** The version's name as in jsonl (TLSv1.2, TLSv1.3-draft23, 0x0a0a), null for none. */
+    static Binary versionName(int version) {
+        if (version == TlsVersion.NONE) return null;
+        Binary b = VERSION_NAMES.get(version);
+        if (b == null) {
+            b = Binary.fromConstantByteArray(TlsVersion.name(version).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (VERSION_NAMES.size() < 4096) VERSION_NAMES.put(version, b);
+        }
+        return b;
     }
 
     static List<Table<?>> all() {

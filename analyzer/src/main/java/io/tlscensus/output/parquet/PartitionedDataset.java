@@ -95,15 +95,19 @@ final class PartitionedDataset<T> {
         Part<T> part = new Part<>(dir.resolve("." + name + ".tmp"), dir.resolve(name));
         names.track(part.temporary);
         parts.add(part);
-        part.writer = new Builder<>(new LocalOutputFile(part.temporary), table, settings.metadata)
+        Builder<T> builder = new Builder<>(new LocalOutputFile(part.temporary), table, settings.metadata)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new ZstdCodecFactory(settings.zstdLevel))
                 .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withWriteMode(ParquetFileWriter.Mode.CREATE)
                 .withRowGroupSize(settings.rowGroupBytes)
                 .withPageSize(settings.pageBytes)
-                .withDictionaryEncoding(true)
-                .build();
+                .withDictionaryEncoding(true);
+        // Unique or nearly unique per row: a dictionary would only fill up and fall back.
+        for (String column : List.of("ts", "client_port", "first_seen", "last_seen")) {
+            builder.withDictionaryEncoding(column, false);
+        }
+        part.writer = builder.build();
         return part;
     }
 
