@@ -1,6 +1,7 @@
 package io.tlscensus.capture;
 
 import java.io.EOFException;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -33,7 +34,10 @@ public final class Captures {
     private Captures() {
     }
 
-    /** Opens a capture file; the source's name is {@code path} as given. */
+    /**
+     * Opens a capture file; the source's name is {@code path} as given. Regular files are mapped, a
+     * pipe or device path is streamed like stdin.
+     */
     public static CaptureSource open(Path path) throws IOException, CaptureFormatException {
         return open(path, MappedFileWindow.DEFAULT_WINDOW_BYTES, StreamWindow.DEFAULT_BUFFER_BYTES);
     }
@@ -100,6 +104,11 @@ public final class Captures {
     static CaptureSource open(Path path, int windowBytes, int streamBufferBytes)
             throws IOException, CaptureFormatException {
         String name = path.toString();
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            // A pipe (/dev/stdin, a shell's <(...)) has no size and cannot be mapped: stream it. Not
+            // Files.newInputStream: its available() seeks, which fails on a pipe inside GZIPInputStream.
+            return openStream(name, new FileInputStream(path.toFile()), streamBufferBytes);
+        }
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {
             long size = channel.size();
@@ -126,15 +135,26 @@ public final class Captures {
     }
 
     static CaptureSource openStdin(InputStream in, int streamBufferBytes) throws IOException, CaptureFormatException {
+        return openStream("-", in, streamBufferBytes);
+    }
+
+    private static CaptureSource openStream(String name, InputStream in, int streamBufferBytes)
+            throws IOException, CaptureFormatException {
         PushbackInputStream pushback = new PushbackInputStream(in, 2);
         byte[] head = new byte[2];
-        int n = pushback.readNBytes(head, 0, 2);
-        pushback.unread(head, 0, n);
+        int n;
+        try {
+            n = pushback.readNBytes(head, 0, 2);
+            pushback.unread(head, 0, n);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
         if (n == 2 && isGzip(head[0], head[1])) {
-            return openGzip("-", -1, pushback, streamBufferBytes);
+            return openGzip(name, -1, pushback, streamBufferBytes);
         }
         CountingInputStream counting = new CountingInputStream(pushback);
-        return openStream("-", -1, new StreamWindow(counting, counting, false, streamBufferBytes), false);
+        return detectFormat(name, -1, new StreamWindow(counting, counting, false, streamBufferBytes), false);
     }
 
     private static CaptureSource openGzip(String name, long size, InputStream raw, int streamBufferBytes)
@@ -142,7 +162,7 @@ public final class Captures {
         CountingInputStream counting = new CountingInputStream(raw);
         GZIPInputStream gzip;
         try {
-            gzip = new GZIPInputStream(counting, GZIP_INPUT_BUFFER_BYTES);
+            gzip = new GZIPInputStream(new MoreMembersInputStream(counting), GZIP_INPUT_BUFFER_BYTES);
         } catch (EOFException e) {
             raw.close();
             throw new CaptureFormatException("truncated gzip header", 0);
@@ -153,10 +173,10 @@ public final class Captures {
             raw.close();
             throw e;
         }
-        return openStream(name, size, new StreamWindow(gzip, counting, true, streamBufferBytes), true);
+        return detectFormat(name, size, new StreamWindow(gzip, counting, true, streamBufferBytes), true);
     }
 
-    private static CaptureSource openStream(String name, long size, StreamWindow window, boolean gzip)
+    private static CaptureSource detectFormat(String name, long size, StreamWindow window, boolean gzip)
             throws IOException, CaptureFormatException {
         try {
             int n = window.request(0, 4);

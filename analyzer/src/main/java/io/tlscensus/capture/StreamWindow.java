@@ -35,7 +35,7 @@ final class StreamWindow extends ByteWindow {
         this.stored = stored;
         this.gzip = gzip;
         this.array = new byte[Math.max(16, initialBufferBytes)];
-        this.buffer = ByteBuffer.wrap(array);
+        this.buffer = handlerView(array);
     }
 
     @Override
@@ -114,7 +114,15 @@ final class StreamWindow extends ByteWindow {
         byte[] bigger = new byte[size];
         System.arraycopy(array, 0, bigger, 0, filled);
         array = bigger;
-        buffer = ByteBuffer.wrap(array);
+        buffer = handlerView(array);
+    }
+
+    /**
+     * Read-only like a mapped file, so a decoder that writes into a packet by mistake fails instead of
+     * corrupting the records still buffered behind it. Big-endian, as asReadOnlyBuffer guarantees.
+     */
+    private static ByteBuffer handlerView(byte[] array) {
+        return ByteBuffer.wrap(array).asReadOnlyBuffer();
     }
 
     @Override

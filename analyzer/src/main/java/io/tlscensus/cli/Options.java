@@ -6,7 +6,6 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.ParseException;
-import org.apache.commons.cli.help.HelpFormatter;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -118,12 +117,16 @@ final class Options {
         }
     }
 
+    /** Help in the classic man-page layout that tcpdump and tshark users read at a glance. */
     static void printHelp(Appendable out) throws IOException {
-        HelpFormatter f = HelpFormatter.builder().setShowSince(false)
-                .setHelpAppendable(new org.apache.commons.cli.help.TextHelpAppendable(out)).get();
-        f.printHelp("tlscensus -r PATH [-r PATH ...] [options]",
-                "Counts SSL/TLS versions per client and server from packet captures (pcap, pcapng, gzip).\n\n",
-                SPEC, "\nExit status: 0 success, 1 some input damaged (results of the rest written), "
-                        + "2 usage error or nothing could be read.", false);
+        out.append("Usage: tlscensus -r PATH [-r PATH ...] [options]\n\n")
+                .append("Counts SSL/TLS versions per client and server from packet captures (pcap, pcapng, gzip).\n\n");
+        for (Option o : SPEC.getOptions()) {
+            String names = (o.getOpt() != null ? "-" + o.getOpt() + (o.hasLongOpt() ? ", " : "") : "    ")
+                    + (o.hasLongOpt() ? "--" + o.getLongOpt() : "") + (o.hasArg() ? " " + o.getArgName() : "");
+            out.append(String.format("  %-26s %s%n", names, o.getDescription()));
+        }
+        out.append("\nExit status: 0 success; 1 some input damaged or unreadable (results of the rest written);\n")
+                .append("2 usage error, or nothing could be read.\n");
     }
 }

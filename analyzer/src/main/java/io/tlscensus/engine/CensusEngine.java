@@ -94,8 +94,10 @@ public final class CensusEngine implements PacketHandler {
         boolean syn = (d.tcpFlags & PacketDecoder.TCP_SYN) != 0;
         if (f.finished) {
             // Port reuse: a new connection on the 5-tuple of one that has ended.
-            if (!(syn && (d.tcpFlags & PacketDecoder.TCP_ACK) == 0 && f.closed)) return;
-            finish(f);
+            if (!(syn && (d.tcpFlags & PacketDecoder.TCP_ACK) == 0 && f.closed)) {
+                trackClose(f, dir);
+                return;
+            }
             f.restartAt(ts);
         }
         if (f.vlan < 0) f.vlan = d.vlanId;
@@ -106,16 +108,22 @@ public final class CensusEngine implements PacketHandler {
         if (d.payloadLength > 0 && (f.parsers[dir] == null || !f.parsers[dir].done())) {
             payload(f, dir, buffer);
         }
-        if ((d.tcpFlags & (PacketDecoder.TCP_FIN | PacketDecoder.TCP_RST)) != 0) {
-            if ((d.tcpFlags & PacketDecoder.TCP_RST) != 0) f.closed = true;
-            else f.finSeen[dir] = true;
-            if (f.finSeen[0] && f.finSeen[1]) f.closed = true;
-            if (f.closed) finish(f);
+        if (trackClose(f, dir)) {
+            finish(f);
             return;
         }
         if (f.parsers[0] != null && f.parsers[0].done() && f.parsers[1].done()) {
             finish(f);
         }
+    }
+
+    /** Notes FIN and RST; true once the connection is over (RST, or FIN both ways). */
+    private boolean trackClose(TlsFlow f, int dir) {
+        int flags = decoder.tcpFlags;
+        if ((flags & PacketDecoder.TCP_RST) != 0) f.closed = true;
+        else if ((flags & PacketDecoder.TCP_FIN) != 0) f.finSeen[dir] = true;
+        if (f.finSeen[0] && f.finSeen[1]) f.closed = true;
+        return f.closed;
     }
 
     private void payload(TlsFlow f, int dir, ByteBuffer buffer) {

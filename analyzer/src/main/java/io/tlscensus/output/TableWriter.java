@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Aligned text for a terminal. Version columns that are zero in every row are left out. */
 final class TableWriter extends ReportWriter {
-    private static final String CONNECTION_FORMAT = "%-26s %-39s %5s  %-39s %5s  %-8s %-8s %-8s %-6s %s%n";
+    private static final String CONNECTION_FORMAT = "%-27s %-39s %5s  %-39s %5s  %-8s %-8s %-8s %-6s %s%n";
     private boolean headerWritten;
 
     TableWriter(PrintWriter out) {
@@ -50,15 +50,19 @@ final class TableWriter extends ReportWriter {
         int keyWidth = Math.max(keyTitle.length(), 5);
         for (Map.Entry<String, VersionCounts> row : rows) keyWidth = Math.max(keyWidth, TextSafety.terminal(row.getKey()).length());
         keyWidth = Math.min(keyWidth, 60);
+        StringBuilder groups = new StringBuilder(" ".repeat(keyWidth + 8));
+        groups.append("  ").append(centered("negotiated", 9 * negotiatedColumns.size()))
+                .append("  ").append(centered("client max", 9 * maxColumns.size()));
         StringBuilder header = new StringBuilder(String.format("%-" + keyWidth + "s %7s", keyTitle, "conns"));
-        header.append("  negotiated:");
+        header.append("  ");
         for (int i : negotiatedColumns) header.append(String.format(" %8s", TlsVersion.BUCKETS[i]));
-        header.append("  client max:");
+        header.append("  ");
         for (int i : maxColumns) header.append(String.format(" %8s", TlsVersion.BUCKETS[i]));
         header.append(String.format("  %-19s %-19s", "first seen", "last seen"));
         if (g == Grouping.SERVER) header.append("  sni");
+        if (g != null) out.println(groups.toString().stripTrailing());
         if (g != null) {
-            out.println(header);
+            out.println(header.toString().stripTrailing());
             for (Map.Entry<String, VersionCounts> row : rows) {
                 out.println(line(TextSafety.terminal(row.getKey()), keyWidth, row.getValue(), negotiatedColumns, maxColumns,
                         g == Grouping.SERVER));
@@ -71,9 +75,9 @@ final class TableWriter extends ReportWriter {
                                boolean snis) {
         if (key.length() > keyWidth) key = key.substring(0, keyWidth - 1) + "~";
         StringBuilder sb = new StringBuilder(String.format("%-" + keyWidth + "s %7d", key, c.connections));
-        sb.append("             ");
+        sb.append("  ");
         for (int i : negotiated) sb.append(String.format(" %8d", c.negotiated[i]));
-        sb.append("             ");
+        sb.append("  ");
         for (int i : max) sb.append(String.format(" %8d", c.clientMax[i]));
         if (c.connections > 0) {
             sb.append("  ").append(ConnectionFields.timestamp(c.firstSeenMicros), 0, 19)
@@ -86,6 +90,14 @@ final class TableWriter extends ReportWriter {
             if (c.snisNotKept > 0) sb.append(",+").append(c.snisNotKept).append(" more");
         }
         return sb.toString();
+    }
+
+    /** The title centred over a group of columns, dashes either side, so the two groups read apart. */
+    private static String centered(String title, int width) {
+        if (width <= title.length() + 2) return String.format("%-" + Math.max(width, 1) + "s", title);
+        int left = (width - title.length() - 2) / 2;
+        int right = width - title.length() - 2 - left;
+        return "-".repeat(left) + " " + title + " " + "-".repeat(right);
     }
 
     private static List<Integer> nonZero(long[] counts) {

@@ -33,7 +33,7 @@ public final class TextSafety {
         if (s == null) return "";
         String t = terminal(s);
         if (!t.isEmpty() && "=+-@".indexOf(t.charAt(0)) >= 0) t = "'" + t;
-        if (t.indexOf(',') >= 0 || t.indexOf('"') >= 0 || t.indexOf('\'') == 0 || t.indexOf(' ') >= 0) {
+        if (t.indexOf(',') >= 0 || t.indexOf('"') >= 0) {
             t = '"' + t.replace("\"", "\"\"") + '"';
         }
         return t;
