@@ -33,7 +33,7 @@ class ParquetFilesTest {
         CliRun first = CliRun.of("-q", "-r", corpus, "--parquet", out.toString());
         assertEquals(0, first.exitStatus, first.toString());
         Map<Path, byte[]> before = new HashMap<>();
-        for (Path p : ParquetCliTest.files(out)) before.put(p, Files.readAllBytes(p));
+        for (Path p : ParquetCliChecks.files(out)) before.put(p, Files.readAllBytes(p));
         long connections;
         try (DuckDb db = new DuckDb()) {
             connections = db.count("SELECT count(*) FROM " + DuckDb.dataset(out, "connections"));
@@ -42,7 +42,7 @@ class ParquetFilesTest {
 
         CliRun second = CliRun.of("-q", "-r", corpus, "--parquet", out.toString());
         assertEquals(0, second.exitStatus, second.toString());
-        List<Path> after = ParquetCliTest.files(out);
+        List<Path> after = ParquetCliChecks.files(out);
         assertEquals(2 * before.size(), after.size(), "the second run's files beside the first's");
         for (Map.Entry<Path, byte[]> e : before.entrySet()) {
             assertArrayEquals(e.getValue(), Files.readAllBytes(e.getKey()), "untouched: " + e.getKey());
@@ -80,7 +80,7 @@ class ParquetFilesTest {
         assertEquals(1, run.stderr.lines().count(), run.stderr);
         assertTrue(run.stderr.startsWith("tlscensus: cannot write Parquet output in " + out + ": " + blocker
                 + ": exists and is not a directory"), run.stderr);
-        assertEquals(List.of(blocker), ParquetCliTest.files(out), "no part file, finished or not, is left");
+        assertEquals(List.of(blocker), ParquetCliChecks.files(out), "no part file, finished or not, is left");
         assertFalse(Files.exists(report), "the -o file is not written either");
     }
 
@@ -99,7 +99,7 @@ class ParquetFilesTest {
             assertEquals(1, run.stderr.lines().count(), run.stderr);
             assertTrue(run.stderr.startsWith("tlscensus: cannot write Parquet output in " + out + ": "), run.stderr);
             assertTrue(run.stderr.contains("No space left on device"), run.stderr);
-            assertEquals(List.of(), ParquetCliTest.files(out), "no part file, finished or not, is left");
+            assertEquals(List.of(), ParquetCliChecks.files(out), "no part file, finished or not, is left");
         } finally {
             exec("umount", mount.toString());
         }

@@ -6,6 +6,7 @@ import io.tlscensus.testing.CliRun;
 import io.tlscensus.testing.TestInputs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -35,24 +36,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * `--parquet` on the Zeek corpus, read back with DuckDB and compared with the jsonl output of the
- * same run: row counts, column types, nullability, compression, partitions and every value.
+ * `--parquet` on a set of captures, read back with DuckDB and compared with the jsonl output of the
+ * same run: row counts, column types, nullability, compression, partitions and every value. Runs on
+ * the project's capture-samples/ and on the Zeek corpus (ParquetCaptureSamplesTest, ParquetZeekCorpusTest).
  */
-class ParquetCliTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ParquetCliChecks {
+    abstract Path input();
+
+    abstract int minimumConnections();
+
     private static final Pattern STATS = Pattern.compile(
             "(\\d+) inputs \\(\\d+ damaged\\), (\\d+) packets, (\\d+) bytes, (\\d+) flows .* (\\d+) TLS connections;");
 
-    @TempDir
-    static Path temp;
-    private static Path out;
-    private static CliRun run;
-    private static List<JsonNode> jsonl;
+    private Path out;
+    private CliRun run;
+    private List<JsonNode> jsonl;
 
     @BeforeAll
-    static void runCorpus() {
+    void runCli(@TempDir Path temp) {
         out = temp.resolve("out");
-        run = CliRun.of("-r", TestInputs.zeekCorpus().toString(), "--connections", "--format", "jsonl",
-                "--parquet", out.toString());
+        run = CliRun.of("-r", input().toString(), "--connections", "--format", "jsonl", "--parquet", out.toString());
         jsonl = run.jsonLines();
     }
 
@@ -88,13 +92,14 @@ class ParquetCliTest {
             assertEquals(List.of("ZSTD"), db.rows("SELECT DISTINCT compression FROM parquet_metadata('" + out + "/**/*.parquet')")
                     .stream().map(r -> r.get("compression")).collect(Collectors.toList()));
             // small datasets: one row group per file, never one per row
+            assertTrue(db.count("SELECT count(*) FROM " + DuckDb.dataset(out, "connections")) > 1);
             assertEquals(0L, db.count("SELECT max(row_group_id) FROM parquet_metadata('" + out + "/**/*.parquet')"));
         }
     }
 
     @Test
     void connectionRowsEqualTheJsonlRows() throws Exception {
-        assertTrue(jsonl.size() >= 80, "corpus connections: " + jsonl.size());
+        assertTrue(jsonl.size() >= minimumConnections(), "connections: " + jsonl.size());
         Map<String, JsonNode> byKey = new HashMap<>();
         for (JsonNode row : jsonl) assertNull(byKey.put(key(row), row), "unique key " + key(row));
         try (DuckDb db = new DuckDb()) {
