@@ -20,6 +20,8 @@ final class Options {
     String format = "table";
     boolean connections;
     String output;
+    /** --parquet DIR: Parquet datasets written beside any other output. */
+    String parquet;
     boolean quiet;
     boolean help;
     boolean version;
@@ -47,6 +49,9 @@ final class Options {
                     .desc("one row per TLS connection instead of the summary").get())
             .addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
                     .desc("write results to FILE (complete or not at all) instead of standard output").get())
+            .addOption(Option.builder().longOpt("parquet").hasArg().argName("DIR")
+                    .desc("also write Parquet datasets DIR/connections, DIR/summary and DIR/run (new files each run; "
+                            + "nothing visible unless complete)").get())
             .addOption(Option.builder("q").longOpt("quiet")
                     .desc("no progress, notes or statistics on standard error; errors still shown").get())
             .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
@@ -126,6 +131,7 @@ final class Options {
         }
         o.connections = cl.hasOption("connections");
         o.output = cl.getOptionValue("o");
+        o.parquet = cl.getOptionValue("parquet");
         o.quiet = cl.hasOption("q");
         o.limits.maxFlows = (int) number(cl, "max-flows", o.limits.maxFlows, 1, Integer.MAX_VALUE / 4);
         o.limits.idleTimeoutMicros = number(cl, "idle-timeout", o.limits.idleTimeoutMicros / 1_000_000, 1, 86_400 * 365)
