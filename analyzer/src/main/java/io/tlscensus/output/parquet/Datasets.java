@@ -58,6 +58,9 @@ final class Datasets {
             bool("server_hello_seen", r -> r.serverHelloSeen));
 
     static final Table<Map.Entry<ConnectionCube.Key, ConnectionCube.Cell>> SUMMARY = new Table<>("summary",
+            string("transport", false, e -> e.getKey().transport),
+            int32("vlan", e -> e.getKey().vlan, v -> v >= 0),
+            nullableInt64("tunnel_id", e -> e.getKey().tunnelId < 0 ? null : e.getKey().tunnelId),
             string("client", false, e -> e.getKey().client),
             string("server", false, e -> e.getKey().server),
             int32("server_port", e -> e.getKey().serverPort),
