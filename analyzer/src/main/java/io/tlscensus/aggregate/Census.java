@@ -10,9 +10,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Version counts per group for the groupings asked for, plus a total. Mergeable. */
+/**
+ * Version counts per group for the groupings asked for, plus a total. Groups are kept apart by
+ * transport (tcp, udp for DTLS, quic), so DTLS and QUIC never mix into the TCP counts. Mergeable.
+ */
 public final class Census implements ConnectionSink {
-    private final EnumMap<Grouping, Map<String, VersionCounts>> groups = new EnumMap<>(Grouping.class);
+    /** One summary row: a group of one grouping on one transport. */
+    public record Row(String transport, String key, VersionCounts counts) {
+    }
+
+    private record GroupKey(String transport, String key) {
+    }
+
+    private final EnumMap<Grouping, Map<GroupKey, VersionCounts>> groups = new EnumMap<>(Grouping.class);
     private final VersionCounts total = new VersionCounts();
 
     public Census(Iterable<Grouping> groupings) {
@@ -22,15 +32,16 @@ public final class Census implements ConnectionSink {
     @Override
     public void accept(ConnectionRecord r) {
         total.add(r);
-        for (Map.Entry<Grouping, Map<String, VersionCounts>> e : groups.entrySet()) {
-            e.getValue().computeIfAbsent(e.getKey().keyOf(r), k -> new VersionCounts()).add(r);
+        for (Map.Entry<Grouping, Map<GroupKey, VersionCounts>> e : groups.entrySet()) {
+            GroupKey key = new GroupKey(r.transport, e.getKey().keyOf(r));
+            e.getValue().computeIfAbsent(key, k -> new VersionCounts()).add(r);
         }
     }
 
     public void merge(Census other) {
         total.merge(other.total);
-        for (Map.Entry<Grouping, Map<String, VersionCounts>> e : other.groups.entrySet()) {
-            Map<String, VersionCounts> mine = groups.computeIfAbsent(e.getKey(), k -> new HashMap<>());
+        for (Map.Entry<Grouping, Map<GroupKey, VersionCounts>> e : other.groups.entrySet()) {
+            Map<GroupKey, VersionCounts> mine = groups.computeIfAbsent(e.getKey(), k -> new HashMap<>());
             e.getValue().forEach((k, v) -> mine.computeIfAbsent(k, x -> new VersionCounts()).merge(v));
         }
     }
@@ -44,11 +55,21 @@ public final class Census implements ConnectionSink {
     }
 
     /** Rows of one grouping, legacy first: the groups that still negotiate old versions lead. */
-    public List<Map.Entry<String, VersionCounts>> rows(Grouping g) {
-        List<Map.Entry<String, VersionCounts>> rows = new ArrayList<>(groups.getOrDefault(g, Map.of()).entrySet());
-        rows.sort(Comparator.<Map.Entry<String, VersionCounts>>comparingLong(e -> -e.getValue().legacyNegotiated())
-                .thenComparingLong(e -> -e.getValue().connections)
-                .thenComparing(Map.Entry::getKey));
+    public List<Row> rows(Grouping g) {
+        List<Row> rows = new ArrayList<>();
+        groups.getOrDefault(g, Map.of()).forEach((k, v) -> rows.add(new Row(k.transport(), k.key(), v)));
+        rows.sort(Comparator.<Row>comparingLong(r -> -r.counts().legacyNegotiated())
+                .thenComparingLong(r -> -r.counts().connections)
+                .thenComparing(Row::transport)
+                .thenComparing(Row::key));
         return rows;
+    }
+
+    /** Whether any connection came over something else than TCP (tables then show the transport). */
+    public boolean hasTransportsOtherThanTcp() {
+        for (Map<GroupKey, VersionCounts> m : groups.values()) {
+            for (GroupKey k : m.keySet()) if (!"tcp".equals(k.transport())) return true;
+        }
+        return false;
     }
 }

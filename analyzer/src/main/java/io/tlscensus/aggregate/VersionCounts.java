@@ -49,8 +49,10 @@ public final class VersionCounts {
         else snisNotKept++;
     }
 
-    /** Connections that negotiated SSLv2, SSLv3, TLS 1.0 or TLS 1.1. */
+    /** Connections that negotiated SSLv2, SSLv3, TLS 1.0, TLS 1.1 or DTLS 1.0. */
     public long legacyNegotiated() {
-        return negotiated[0] + negotiated[1] + negotiated[2] + negotiated[3];
+        long n = 0;
+        for (int b : TlsVersion.LEGACY_BUCKETS) n += negotiated[b];
+        return n;
     }
 }

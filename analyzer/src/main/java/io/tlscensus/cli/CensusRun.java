@@ -8,12 +8,14 @@ import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.output.ReportWriter;
+import io.tlscensus.output.parquet.ParquetOutput;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -45,7 +47,9 @@ final class CensusRun {
         List<String> inputs = resolveInputs();
         Census census = new Census(options.groupings);
         AtomicOutput file = options.output == null ? null : new AtomicOutput(Path.of(options.output));
+        ParquetOutput parquet = null;
         try {
+            if (options.parquet != null) parquet = ParquetOutput.open(Path.of(options.parquet), Main.version(), inputs);
             PrintWriter out = file != null ? file.writer()
                     : new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
             ReportWriter writer = ReportWriter.create(options.format, out);
@@ -53,11 +57,14 @@ final class CensusRun {
                 census.accept(r);
                 writer.accept(r);
             } : census;
+            if (parquet != null) sink = both(sink, parquet);
             CensusEngine engine = new CensusEngine(options.limits, sink);
             Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
             long started = System.nanoTime();
             try {
                 for (String input : inputs) readInput(input, engine, progress);
+            } catch (UncheckedIOException e) {
+                throw e.getCause(); // a Parquet write failed: one line from Main, exit status 2
             } finally {
                 progress.stop();
             }
@@ -67,9 +74,11 @@ final class CensusRun {
             stats.damagedInputs = damaged + unreadable;
             if (!options.connections) writer.summary(census);
             writer.flush();
+            if (parquet != null) parquet.commit(stats, null);
             if (file != null) file.commit();
             if (!options.quiet) stderr.println("tlscensus: " + stats.line());
         } finally {
+            if (parquet != null) parquet.close();
             if (file != null) file.close();
         }
         if (read == 0) {
@@ -77,6 +86,13 @@ final class CensusRun {
             return ExitStatus.USAGE;
         }
         return damaged + unreadable > 0 ? ExitStatus.DAMAGED : ExitStatus.OK;
+    }
+
+    private static ConnectionSink both(ConnectionSink first, ConnectionSink second) {
+        return r -> {
+            first.accept(r);
+            second.accept(r);
+        };
     }
 
     /** Expands directories (captures only, by magic) and reports paths that do not exist. */

@@ -34,6 +34,8 @@ public final class Main {
                 stdout.println("tlscensus " + version());
                 return ExitStatus.OK;
             }
+            if (options.listInterfaces) return LiveRun.listInterfaces(stdout, stderr);
+            if (options.liveInterface != null) return new LiveRun(options, stdout, stderr).run();
             return new CensusRun(options, stdin, stdout, stderr).run();
         } catch (IOException e) {
             stderr.println("tlscensus: " + e.getMessage());

@@ -30,7 +30,19 @@ public final class PacketDecoder {
     private static final int ETHERTYPE_VLAN = 0x8100;
     private static final int ETHERTYPE_QINQ = 0x88a8;
     private static final int ETHERTYPE_QINQ_OLD = 0x9100;
+    private static final int ETHERTYPE_MPLS = 0x8847;
+    private static final int ETHERTYPE_MPLS_MULTICAST = 0x8848;
+    private static final int ETHERTYPE_PPPOE_SESSION = 0x8864;
+    private static final int ETHERTYPE_TEB = 0x6558;      // transparent Ethernet bridging (GRE, Geneve)
+    private static final int ETHERTYPE_ERSPAN_2 = 0x88be; // ERSPAN type I (no header) and II
+    private static final int ETHERTYPE_ERSPAN_3 = 0x22eb;
     private static final int MAX_VLAN_TAGS = 8;
+    private static final int MAX_MPLS_LABELS = 16;
+    /** Encapsulations deeper than this are not real traffic: count them as malformed. */
+    private static final int MAX_TUNNEL_DEPTH = 8;
+    private static final int VXLAN_PORT = 4789;
+    private static final int VXLAN_LINUX_PORT = 8472;
+    private static final int GENEVE_PORT = 6081;
     private static final long IPV4_MAPPED_PREFIX = 0x0000_ffff_0000_0000L;
 
     public int ipVersion;
@@ -40,6 +52,14 @@ public final class PacketDecoder {
     public long dstLo;
     /** Outermost 802.1Q/802.1ad VLAN id, or -1 when untagged. */
     public int vlanId;
+    /** Outermost tunnel id (GRE key, ERSPAN session, VXLAN/Geneve VNI), or -1 when none. */
+    public long tunnelId;
+    /** Encapsulations stepped through (VLAN tags not counted). */
+    public int tunnelDepth;
+    /** For {@link #FRAGMENT}: the fragment's datagram id, byte offset, more-fragments flag and payload. */
+    public long fragmentId;
+    public int fragmentOffset;
+    public boolean moreFragments;
     public int protocol;
     public int srcPort;
     public int dstPort;
@@ -60,6 +80,8 @@ public final class PacketDecoder {
 
     public int decode(int linkType, ByteBuffer b, int off, int len) {
         vlanId = -1;
+        tunnelId = -1;
+        tunnelDepth = 0;
         int end = off + len;
         switch (linkType) {
             case LinkType.ETHERNET:
@@ -140,8 +162,76 @@ public final class PacketDecoder {
                 return ipv4(b, off, end);
             case ETHERTYPE_IPV6:
                 return ipv6(b, off, end);
+            case ETHERTYPE_MPLS:
+            case ETHERTYPE_MPLS_MULTICAST:
+                return mpls(b, off, end);
+            case ETHERTYPE_PPPOE_SESSION:
+                // RFC 2516: version/type, code, session id, length, then the PPP protocol field.
+                if (off + 8 > end) return MALFORMED;
+                return ppp(b, off + 6, end);
             default:
                 return NOT_IP;
+        }
+    }
+
+    private boolean deeper() {
+        return ++tunnelDepth <= MAX_TUNNEL_DEPTH;
+    }
+
+    private void tunnel(long id) {
+        if (tunnelId < 0) tunnelId = id;
+    }
+
+    /** MPLS label stack, then IPv4/IPv6 by version nibble, or an Ethernet pseudowire after a zero control word. */
+    private int mpls(ByteBuffer b, int off, int end) {
+        if (!deeper()) return MALFORMED;
+        int p = off;
+        for (int i = 0; ; i++) {
+            if (p + 4 > end || i == MAX_MPLS_LABELS) return MALFORMED;
+            int entry = b.getInt(p);
+            p += 4;
+            if ((entry & 0x100) != 0) break; // bottom of stack
+        }
+        if (p >= end) return MALFORMED;
+        int nibble = (b.get(p) & 0xf0) >>> 4;
+        if (nibble == 4) return ipv4(b, p, end);
+        if (nibble == 6) return ipv6(b, p, end);
+        if (nibble == 0 && p + 4 + 14 <= end) return ethernet(b, p + 4, end); // RFC 4448 control word
+        return NOT_IP;
+    }
+
+    /** GRE (RFC 2784/2890), including ERSPAN types I, II and III behind it. */
+    private int gre(ByteBuffer b, int off, int end) {
+        if (!deeper()) return MALFORMED;
+        if (off + 4 > end) return MALFORMED;
+        int flags = b.getShort(off) & 0xffff;
+        int type = b.getShort(off + 2) & 0xffff;
+        if ((flags & 0x0007) != 0) return OTHER_IP; // version 1 is PPTP's enhanced GRE: not followed
+        int p = off + 4;
+        if ((flags & 0x8000) != 0) p += 4; // checksum and reserved
+        if ((flags & 0x2000) != 0) {       // key
+            if (p + 4 > end) return MALFORMED;
+            tunnel(b.getInt(p) & 0xffffffffL);
+            p += 4;
+        }
+        boolean sequence = (flags & 0x1000) != 0;
+        if (sequence) p += 4;
+        if (p > end) return MALFORMED;
+        switch (type) {
+            case ETHERTYPE_TEB:
+                return ethernet(b, p, end);
+            case ETHERTYPE_ERSPAN_2:
+                if (!sequence) return ethernet(b, p, end); // type I: no ERSPAN header
+                if (p + 8 > end) return MALFORMED;
+                tunnel(b.getShort(p + 2) & 0x3ff);
+                return ethernet(b, p + 8, end);
+            case ETHERTYPE_ERSPAN_3:
+                if (p + 12 > end) return MALFORMED;
+                tunnel(b.getShort(p + 2) & 0x3ff);
+                boolean subheader = (b.get(p + 11) & 0x01) != 0;
+                return ethernet(b, p + 12 + (subheader ? 8 : 0), end);
+            default:
+                return network(type, b, p, end);
         }
     }
 
@@ -167,10 +257,16 @@ public final class PacketDecoder {
         dstHi = 0;
         dstLo = IPV4_MAPPED_PREFIX | (b.getInt(off + 16) & 0xffffffffL);
         int fragment = b.getShort(off + 6) & 0x3fff; // MF flag and offset
-        if (fragment != 0) return FRAGMENT;
         protocol = b.get(off + 9) & 0xff;
-        // Ethernet pads short frames: the IP length, not the frame length, ends the payload.
         int ipEnd = off + totalLength;
+        if (fragment != 0) {
+            fragmentId = ((long) protocol << 16) | (b.getShort(off + 4) & 0xffff);
+            fragmentOffset = (fragment & 0x1fff) * 8;
+            moreFragments = (fragment & 0x2000) != 0;
+            payload(off + headerLength, ipEnd, Math.min(ipEnd, end), FRAGMENT);
+            return payloadTruncated ? MALFORMED : FRAGMENT;
+        }
+        // Ethernet pads short frames: the IP length, not the frame length, ends the payload.
         return transport(b, off + headerLength, ipEnd, Math.min(ipEnd, end));
     }
 
@@ -196,11 +292,19 @@ public final class PacketDecoder {
                     next = b.get(p) & 0xff;
                     p += 8 + (b.get(p + 1) & 0xff) * 8;
                     break;
-                case 44:  // fragment: only an atomic fragment (offset 0, no more) can be decoded
+                case 44:  // fragment header (RFC 8200 4.5)
                     if (p + 8 > capturedEnd) return MALFORMED;
-                    if ((b.getShort(p + 2) & 0xfff9) != 0) return FRAGMENT;
+                    int offsetAndFlags = b.getShort(p + 2) & 0xffff;
                     next = b.get(p) & 0xff;
-                    p += 8;
+                    if ((offsetAndFlags & 0xfff9) != 0) {
+                        protocol = next;
+                        fragmentId = b.getInt(p + 4) & 0xffffffffL;
+                        fragmentOffset = offsetAndFlags & 0xfff8;
+                        moreFragments = (offsetAndFlags & 1) != 0;
+                        payload(p + 8, ipEnd, capturedEnd, FRAGMENT);
+                        return payloadTruncated ? MALFORMED : FRAGMENT;
+                    }
+                    p += 8;       // an atomic fragment is a whole datagram
                     break;
                 case 51:  // authentication header
                     if (p + 8 > capturedEnd) return MALFORMED;
@@ -216,7 +320,25 @@ public final class PacketDecoder {
         return MALFORMED;
     }
 
+    /**
+     * Continues after IP fragment reassembly: the datagram's payload, with the addresses and
+     * protocol of its fragments (still in the fields), is decoded as if it had come whole.
+     */
+    public int decodeReassembled(ByteBuffer b, int off, int len) {
+        return transport(b, off, off + len, off + len);
+    }
+
     private int transport(ByteBuffer b, int off, int ipEnd, int capturedEnd) {
+        switch (protocol) {
+            case 4:  // IPv4 in IP
+                return deeper() ? ipv4(b, off, capturedEnd) : MALFORMED;
+            case 41: // IPv6 in IP
+                return deeper() ? ipv6(b, off, capturedEnd) : MALFORMED;
+            case 47:
+                return gre(b, off, capturedEnd);
+            default:
+                break;
+        }
         if (protocol == 6) {
             if (off + 20 > capturedEnd) return MALFORMED;
             int dataOffset = ((b.get(off + 12) & 0xf0) >>> 4) * 4;
@@ -235,9 +357,31 @@ public final class PacketDecoder {
             seq = 0;
             ack = 0;
             tcpFlags = 0;
+            int tunnel = udpTunnel(b, off + 8, capturedEnd);
+            if (tunnel >= 0) return tunnel;
             return payload(off + 8, ipEnd, capturedEnd, UDP);
         }
         return OTHER_IP;
+    }
+
+    /** VXLAN (RFC 7348) and Geneve (RFC 8926) by port and a valid header; -1 when neither. */
+    private int udpTunnel(ByteBuffer b, int p, int end) {
+        if ((dstPort == VXLAN_PORT || dstPort == VXLAN_LINUX_PORT) && p + 8 + 14 <= end
+                && (b.get(p) & 0xff) == 0x08 && b.get(p + 7) == 0) {
+            if (!deeper()) return MALFORMED;
+            tunnel(b.getInt(p + 4) >>> 8);
+            return ethernet(b, p + 8, end);
+        }
+        if (dstPort == GENEVE_PORT && p + 8 <= end && (b.get(p) & 0xc0) == 0) {
+            int options = (b.get(p) & 0x3f) * 4;
+            int type = b.getShort(p + 2) & 0xffff;
+            if (p + 8 + options > end) return MALFORMED;
+            if (!deeper()) return MALFORMED;
+            tunnel(b.getInt(p + 4) >>> 8);
+            if (type == ETHERTYPE_TEB) return ethernet(b, p + 8 + options, end);
+            return network(type, b, p + 8 + options, end);
+        }
+        return -1;
     }
 
     private int payload(int start, int ipEnd, int capturedEnd, int result) {

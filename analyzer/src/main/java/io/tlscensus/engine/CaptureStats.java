@@ -15,6 +15,9 @@ public final class CaptureStats {
     public long nonIpPackets;
     public long unsupportedLinkPackets;
     public long fragments;
+    public long fragmentsReassembled;
+    public long fragmentsDropped;
+    public long tunneledPackets;
     public long malformedPackets;
     public long truncatedSegments;
     public long flows;
@@ -25,6 +28,10 @@ public final class CaptureStats {
     public long tlsConnections;
     public long tlsMalformed;
     public long elapsedNanos;
+    /** Live capture: packets the kernel dropped because the reader fell behind (pcap ps_drop). */
+    public long packetsDropped;
+    /** Live capture: packets the interface or its driver dropped (pcap ps_ifdrop). */
+    public long interfaceDropped;
 
     public void merge(CaptureStats o) {
         inputs += o.inputs;
@@ -38,6 +45,9 @@ public final class CaptureStats {
         nonIpPackets += o.nonIpPackets;
         unsupportedLinkPackets += o.unsupportedLinkPackets;
         fragments += o.fragments;
+        fragmentsReassembled += o.fragmentsReassembled;
+        fragmentsDropped += o.fragmentsDropped;
+        tunneledPackets += o.tunneledPackets;
         malformedPackets += o.malformedPackets;
         truncatedSegments += o.truncatedSegments;
         flows += o.flows;
@@ -48,6 +58,8 @@ public final class CaptureStats {
         tlsConnections += o.tlsConnections;
         tlsMalformed += o.tlsMalformed;
         elapsedNanos = Math.max(elapsedNanos, o.elapsedNanos);
+        packetsDropped += o.packetsDropped;
+        interfaceDropped += o.interfaceDropped;
     }
 
     /** One line for the end of a run, as tcpdump and tshark users expect on stderr. */
@@ -55,12 +67,14 @@ public final class CaptureStats {
         double seconds = elapsedNanos / 1e9;
         double mbps = seconds > 0 ? inputBytes / 1e6 / seconds : 0;
         return String.format(java.util.Locale.ROOT,
-                "%d inputs (%d damaged), %d packets, %d bytes, %d flows (peak %d, evicted %d idle, %d for space), "
-                        + "%d TLS connections; skipped: %d non-IP, %d other IP, %d UDP, %d unsupported link, "
-                        + "%d fragments; %d malformed packets, %d malformed TLS, %d truncated segments, "
+                "%d inputs (%d damaged), %d packets (%d TCP, %d UDP, %d tunneled), %d bytes, "
+                        + "%d flows (peak %d, evicted %d idle, %d for space), %d TLS connections; "
+                        + "dropped: %d by kernel, %d by interface; skipped: %d non-IP, %d other IP, %d unsupported link; %d IP fragments (%d datagrams "
+                        + "reassembled, %d dropped); %d malformed packets, %d malformed TLS, %d truncated segments, "
                         + "%d reassembly limit hits; %.3f s, %.1f MB/s",
-                inputs, damagedInputs, packets, bytes, flows, peakFlows, evictedIdle, evictedForSpace,
-                tlsConnections, nonIpPackets, otherIpPackets, udpPackets, unsupportedLinkPackets, fragments,
-                malformedPackets, tlsMalformed, truncatedSegments, reassemblyLimitHits, seconds, mbps);
+                inputs, damagedInputs, packets, tcpPackets, udpPackets, tunneledPackets, bytes, flows, peakFlows,
+                evictedIdle, evictedForSpace, tlsConnections, packetsDropped, interfaceDropped, nonIpPackets, otherIpPackets, unsupportedLinkPackets,
+                fragments, fragmentsReassembled, fragmentsDropped, malformedPackets, tlsMalformed, truncatedSegments,
+                reassemblyLimitHits, seconds, mbps);
     }
 }

@@ -4,8 +4,11 @@ import io.tlscensus.capture.PacketHandler;
 import io.tlscensus.decode.IpAddress;
 import io.tlscensus.decode.PacketDecoder;
 import io.tlscensus.flow.FlowTable;
+import io.tlscensus.flow.IpFragmentReassembler;
 import io.tlscensus.flow.StreamReassembler;
+import io.tlscensus.quic.QuicConnection;
 import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.DtlsParser;
 import io.tlscensus.tls.TlsStreamParser;
 
 import java.nio.ByteBuffer;
@@ -18,6 +21,7 @@ import java.nio.ByteBuffer;
 public final class CensusEngine implements PacketHandler {
     private final PacketDecoder decoder = new PacketDecoder();
     private final FlowTable<TlsFlow> flows;
+    private final IpFragmentReassembler fragments;
     private final EngineLimits limits;
     private final ConnectionSink sink;
     private final CaptureStats stats = new CaptureStats();
@@ -28,6 +32,8 @@ public final class CensusEngine implements PacketHandler {
         this.limits = limits;
         this.sink = sink;
         this.flows = new FlowTable<>(limits.maxFlows, limits.idleTimeoutMicros, TlsFlow::new, this::finish);
+        this.fragments = new IpFragmentReassembler(limits.maxFragmentedDatagrams, limits.maxFragmentBytes,
+                limits.fragmentTimeoutMicros);
     }
 
     /** Names the capture that the next packets come from (the record's {@code file}). */
@@ -47,6 +53,8 @@ public final class CensusEngine implements PacketHandler {
         stats.peakFlows = Math.max(stats.peakFlows, flows.peakSize());
         stats.evictedIdle = flows.evictedIdle();
         stats.evictedForSpace = flows.evictedForSpace();
+        stats.fragmentsReassembled = fragments.completed();
+        stats.fragmentsDropped = fragments.dropped();
     }
 
     public CaptureStats stats() {
@@ -62,13 +70,19 @@ public final class CensusEngine implements PacketHandler {
                          int originalLength) {
         stats.packets++;
         stats.bytes += originalLength;
-        switch (decoder.decode(linkType, buffer, offset, capturedLength)) {
+        dispatch(decoder.decode(linkType, buffer, offset, capturedLength), timestampMicros, buffer);
+    }
+
+    private void dispatch(int decoded, long ts, ByteBuffer buffer) {
+        if (decoder.tunnelDepth > 0) stats.tunneledPackets++;
+        switch (decoded) {
             case PacketDecoder.TCP:
                 stats.tcpPackets++;
-                tcp(timestampMicros, buffer);
+                tcp(ts, buffer);
                 break;
             case PacketDecoder.UDP:
                 stats.udpPackets++;
+                udp(ts, buffer);
                 break;
             case PacketDecoder.OTHER_IP:
                 stats.otherIpPackets++;
@@ -81,10 +95,20 @@ public final class CensusEngine implements PacketHandler {
                 break;
             case PacketDecoder.FRAGMENT:
                 stats.fragments++;
+                fragment(ts, buffer);
                 break;
             default:
                 stats.malformedPackets++;
         }
+    }
+
+    private void fragment(long ts, ByteBuffer buffer) {
+        PacketDecoder d = decoder;
+        ByteBuffer datagram = fragments.add(ts, d.ipVersion, d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.fragmentId,
+                d.fragmentOffset, d.moreFragments, buffer, d.payloadOffset, d.payloadLength);
+        if (datagram == null) return;
+        int decoded = d.decodeReassembled(datagram, 0, datagram.limit());
+        if (decoded != PacketDecoder.FRAGMENT) dispatch(decoded, ts, datagram);
     }
 
     private void tcp(long ts, ByteBuffer buffer) {
@@ -100,7 +124,10 @@ public final class CensusEngine implements PacketHandler {
             }
             f.restartAt(ts);
         }
-        if (f.vlan < 0) f.vlan = d.vlanId;
+        if (f.record == null) {
+            f.vlan = d.vlanId;
+            f.tunnelId = d.tunnelId;
+        }
         if (syn && !f.synSeen[dir]) {
             f.synSeen[dir] = true;
             f.synSeq[dir] = d.seq;
@@ -117,6 +144,47 @@ public final class CensusEngine implements PacketHandler {
         }
     }
 
+    /**
+     * UDP carries DTLS (also when it shares the port with STUN, as in WebRTC) and QUIC, whose
+     * Initial packets are decrypted to reach the hellos. A flow that shows neither within its first
+     * datagrams is left alone from then on.
+     */
+    private void udp(long ts, ByteBuffer buffer) {
+        PacketDecoder d = decoder;
+        TlsFlow f = flows.lookup(d, ts);
+        if (f.finished || d.payloadLength == 0) return;
+        int dir = f.directionOf(d);
+        int off = d.payloadOffset, len = d.payloadLength;
+        if (f.quic != null) {
+            f.quic.onDatagram(buffer, off, len, dir);
+            if (f.quic.done()) finish(f);
+            return;
+        }
+        if (f.dtls == null && f.record == null && QuicConnection.looksLikeQuic(buffer, off, len)) {
+            f.quic = new QuicConnection(startRecord(f, "quic"));
+            f.quic.onDatagram(buffer, off, len, dir);
+            if (f.quic.done()) finish(f);
+            return;
+        }
+        if (DtlsParser.looksLikeDtls(buffer, off, len)) {
+            if (f.dtls == null && f.record == null) f.dtls = new DtlsParser(startRecord(f, "udp"));
+            if (f.dtls != null) {
+                f.dtls.onDatagram(buffer, off, len, dir);
+                if (f.dtls.done()) finish(f);
+                return;
+            }
+        }
+        if (++f.datagrams > limits.udpProbeDatagrams && f.record == null) f.release();
+    }
+
+    private ConnectionRecord startRecord(TlsFlow f, String transport) {
+        f.record = new ConnectionRecord();
+        f.record.transport = transport;
+        f.vlan = decoder.vlanId;
+        f.tunnelId = decoder.tunnelId;
+        return f.record;
+    }
+
     /** Notes FIN and RST; true once the connection is over (RST, or FIN both ways). */
     private boolean trackClose(TlsFlow f, int dir) {
         int flags = decoder.tcpFlags;
@@ -130,6 +198,8 @@ public final class CensusEngine implements PacketHandler {
         PacketDecoder d = decoder;
         if (f.record == null) {
             f.record = new ConnectionRecord();
+            f.vlan = d.vlanId;
+            f.tunnelId = d.tunnelId;
             f.parsers[0] = new TlsStreamParser(f.record, limits.scanLimitBytes);
             f.parsers[1] = new TlsStreamParser(f.record, limits.scanLimitBytes);
         }
@@ -164,13 +234,14 @@ public final class CensusEngine implements PacketHandler {
         if (r != null && (r.clientHelloSeen || r.serverHelloSeen)) {
             // The client is the side that sent the ClientHello; failing that, the side a ServerHello went to.
             int clientSide;
-            if (f.parsers[0].role() == TlsStreamParser.Role.CLIENT) clientSide = 0;
-            else if (f.parsers[1].role() == TlsStreamParser.Role.CLIENT) clientSide = 1;
-            else clientSide = f.parsers[0].role() == TlsStreamParser.Role.SERVER ? 1 : 0;
+            if (f.role(0) == TlsStreamParser.Role.CLIENT) clientSide = 0;
+            else if (f.role(1) == TlsStreamParser.Role.CLIENT) clientSide = 1;
+            else clientSide = f.role(0) == TlsStreamParser.Role.SERVER ? 1 : 0;
             int serverSide = 1 - clientSide;
             r.file = input;
             r.tsMicros = f.firstSeenMicros();
             r.vlan = f.vlan;
+            r.tunnelId = f.tunnelId;
             r.client = IpAddress.format(f.addressHi(clientSide), f.addressLo(clientSide));
             r.clientPort = f.port(clientSide);
             r.server = IpAddress.format(f.addressHi(serverSide), f.addressLo(serverSide));

@@ -10,4 +10,10 @@ public final class EngineLimits {
     public int maxReassemblyBytes = 64 * 1024;
     /** Bytes searched per direction for the start of TLS (STARTTLS preambles and the like). */
     public int scanLimitBytes = 16 * 1024;
+    /** UDP datagrams looked at per flow for DTLS or QUIC before the flow is left alone. */
+    public int udpProbeDatagrams = 64;
+    /** Fragmented IP datagrams reassembled at once, the bytes they may hold, and how long one may take. */
+    public int maxFragmentedDatagrams = 4096;
+    public long maxFragmentBytes = 16L << 20;
+    public long fragmentTimeoutMicros = 30_000_000L;
 }

@@ -11,6 +11,8 @@ public abstract class Flow {
     int hash;
     long aHi, aLo, bHi, bLo;
     int aPort, bPort, protocol;
+    /** VLAN and tunnel the flow was seen in: the same 5-tuple in two VLANs is two flows. */
+    long zone;
     long firstSeenMicros;
     long lastSeenMicros;
     Flow older;

@@ -52,12 +52,13 @@ public final class FlowTable<F extends Flow> {
         long aHi = srcIsA ? d.srcHi : d.dstHi, aLo = srcIsA ? d.srcLo : d.dstLo;
         long bHi = srcIsA ? d.dstHi : d.srcHi, bLo = srcIsA ? d.dstLo : d.srcLo;
         int aPort = srcIsA ? d.srcPort : d.dstPort, bPort = srcIsA ? d.dstPort : d.srcPort;
-        int hash = hash(aHi, aLo, bHi, bLo, (aPort << 16 | bPort) ^ (d.protocol << 8));
+        long zone = ((d.tunnelId + 1) << 13) | (d.vlanId + 1);
+        int hash = hash(aHi, aLo, bHi, bLo, ((long) aPort << 16 | bPort) ^ ((long) d.protocol << 32) ^ (zone << 40) ^ zone);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             Flow f = slots[i];
             if (f == null) break;
             if (f.hash == hash && f.aLo == aLo && f.bLo == bLo && f.aPort == aPort && f.bPort == bPort
-                    && f.aHi == aHi && f.bHi == bHi && f.protocol == d.protocol) {
+                    && f.aHi == aHi && f.bHi == bHi && f.protocol == d.protocol && f.zone == zone) {
                 touch(f, timestampMicros);
                 return (F) f;
             }
@@ -75,6 +76,7 @@ public final class FlowTable<F extends Flow> {
         f.aPort = aPort;
         f.bPort = bPort;
         f.protocol = d.protocol;
+        f.zone = zone;
         f.firstSeenMicros = timestampMicros;
         f.clear();
         insert(f);
@@ -195,7 +197,7 @@ public final class FlowTable<F extends Flow> {
         return c != 0 ? c : Integer.compare(port1, port2);
     }
 
-    private static int hash(long aHi, long aLo, long bHi, long bLo, int ports) {
+    private static int hash(long aHi, long aLo, long bHi, long bLo, long ports) {
         long h = aHi * 0x9E3779B97F4A7C15L;
         h = (h ^ aLo) * 0x9E3779B97F4A7C15L;
         h = (h ^ bHi) * 0x9E3779B97F4A7C15L;

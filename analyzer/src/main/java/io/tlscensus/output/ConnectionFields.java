@@ -31,6 +31,7 @@ public final class ConnectionFields {
         field("server", r -> r.server);
         field("server_port", r -> r.serverPort);
         field("vlan", r -> r.vlan < 0 ? null : r.vlan);
+        field("tunnel_id", r -> r.tunnelId < 0 ? null : r.tunnelId);
         field("sni", r -> r.sni);
         field("client_hello_version", r -> TlsVersion.name(r.clientHelloVersion));
         field("client_supported_versions", r -> versionNames(r.clientSupportedVersions));

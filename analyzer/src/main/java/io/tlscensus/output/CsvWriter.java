@@ -8,7 +8,6 @@ import io.tlscensus.tls.TlsVersion;
 
 import java.io.PrintWriter;
 import java.util.Collection;
-import java.util.Map;
 
 /** RFC 4180 CSV mirroring the jsonl rows; lists are joined with ';'. */
 final class CsvWriter extends ReportWriter {
@@ -34,18 +33,19 @@ final class CsvWriter extends ReportWriter {
 
     @Override
     public void summary(Census census) {
-        StringBuilder header = new StringBuilder("group,key,connections");
+        StringBuilder header = new StringBuilder("group,transport,key,connections");
         for (String b : TlsVersion.BUCKETS) header.append(",negotiated_").append(b);
         for (String b : TlsVersion.BUCKETS) header.append(",client_max_").append(b);
         out.println(header.append(",first_seen,last_seen,snis"));
         for (Grouping g : census.groupings()) {
-            for (Map.Entry<String, VersionCounts> row : census.rows(g)) row(g.label(), row.getKey(), row.getValue());
+            for (Census.Row row : census.rows(g)) row(g.label(), row.transport(), row.key(), row.counts());
         }
-        row("total", null, census.total());
+        row("total", "", null, census.total());
     }
 
-    private void row(String group, String key, VersionCounts c) {
-        StringBuilder sb = new StringBuilder(128).append(group).append(',').append(TextSafety.csv(key))
+    private void row(String group, String transport, String key, VersionCounts c) {
+        StringBuilder sb = new StringBuilder(128).append(group).append(',').append(transport).append(',')
+                .append(TextSafety.csv(key))
                 .append(',').append(c.connections);
         for (long n : c.negotiated) sb.append(',').append(n);
         for (long n : c.clientMax) sb.append(',').append(n);

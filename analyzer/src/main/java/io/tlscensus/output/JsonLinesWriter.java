@@ -8,7 +8,6 @@ import io.tlscensus.tls.TlsVersion;
 
 import java.io.PrintWriter;
 import java.util.Collection;
-import java.util.Map;
 
 /** One JSON object per line: connections with the corpus' field names, or summary rows. */
 final class JsonLinesWriter extends ReportWriter {
@@ -30,14 +29,15 @@ final class JsonLinesWriter extends ReportWriter {
     @Override
     public void summary(Census census) {
         for (Grouping g : census.groupings()) {
-            for (Map.Entry<String, VersionCounts> row : census.rows(g)) row(g.label(), row.getKey(), row.getValue());
+            for (Census.Row row : census.rows(g)) row(g.label(), row.transport(), row.key(), row.counts());
         }
-        row("total", null, census.total());
+        row("total", null, null, census.total());
     }
 
-    private void row(String group, String key, VersionCounts c) {
+    private void row(String group, String transport, String key, VersionCounts c) {
         StringBuilder sb = new StringBuilder(256);
         sb.append("{\"group\": ").append(TextSafety.json(group))
+                .append(", \"transport\": ").append(TextSafety.json(transport))
                 .append(", \"key\": ").append(TextSafety.json(key))
                 .append(", \"connections\": ").append(c.connections)
                 .append(", \"negotiated\": ");

@@ -9,7 +9,6 @@ import io.tlscensus.tls.TlsVersion;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Aligned text for a terminal. Version columns that are zero in every row are left out. */
 final class TableWriter extends ReportWriter {
@@ -38,17 +37,17 @@ final class TableWriter extends ReportWriter {
         for (Grouping g : census.groupings()) {
             if (!first) out.println();
             first = false;
-            table(g, census.rows(g), census.total());
+            table(g, census.rows(g), census.total(), census.hasTransportsOtherThanTcp());
         }
-        if (first) table(null, List.of(), census.total());
+        if (first) table(null, List.of(), census.total(), false);
     }
 
-    private void table(Grouping g, List<Map.Entry<String, VersionCounts>> rows, VersionCounts total) {
+    private void table(Grouping g, List<Census.Row> rows, VersionCounts total, boolean showTransport) {
         List<Integer> negotiatedColumns = nonZero(total.negotiated);
         List<Integer> maxColumns = nonZero(total.clientMax);
         String keyTitle = g == null ? "" : g.label();
         int keyWidth = Math.max(keyTitle.length(), 5);
-        for (Map.Entry<String, VersionCounts> row : rows) keyWidth = Math.max(keyWidth, TextSafety.terminal(row.getKey()).length());
+        for (Census.Row row : rows) keyWidth = Math.max(keyWidth, label(row, showTransport).length());
         keyWidth = Math.min(keyWidth, 60);
         StringBuilder groups = new StringBuilder(" ".repeat(keyWidth + 8));
         groups.append("  ").append(centered("negotiated", 9 * negotiatedColumns.size()))
@@ -63,8 +62,8 @@ final class TableWriter extends ReportWriter {
         if (g != null) out.println(groups.toString().stripTrailing());
         if (g != null) {
             out.println(header.toString().stripTrailing());
-            for (Map.Entry<String, VersionCounts> row : rows) {
-                out.println(line(TextSafety.terminal(row.getKey()), keyWidth, row.getValue(), negotiatedColumns, maxColumns,
+            for (Census.Row row : rows) {
+                out.println(line(label(row, showTransport), keyWidth, row.counts(), negotiatedColumns, maxColumns,
                         g == Grouping.SERVER));
             }
         }
@@ -90,6 +89,12 @@ final class TableWriter extends ReportWriter {
             if (c.snisNotKept > 0) sb.append(",+").append(c.snisNotKept).append(" more");
         }
         return sb.toString();
+    }
+
+    /** The row's key, made safe for a terminal, with its transport when the run saw several. */
+    private static String label(Census.Row row, boolean showTransport) {
+        String key = TextSafety.terminal(row.key());
+        return showTransport ? row.transport() + " " + key : key;
     }
 
     /** The title centred over a group of columns, dashes either side, so the two groups read apart. */

@@ -20,6 +20,11 @@ public final class ClientHello {
 
     /** @return false when the body is malformed (the record is then left without client fields). */
     public static boolean parse(byte[] b, int off, int len, ConnectionRecord out) {
+        return parse(b, off, len, out, false);
+    }
+
+    /** @param dtls the body is a DTLS ClientHello, which has a cookie after the session id (RFC 6347 4.2.1) */
+    public static boolean parse(byte[] b, int off, int len, ConnectionRecord out, boolean dtls) {
         int end = off + len;
         int p = off;
         if (len < 2 + 32 + 1) return false;
@@ -28,6 +33,10 @@ public final class ClientHello {
         int sessionIdLength = b[p] & 0xff;
         if (sessionIdLength > 32) return false;
         p += 1 + sessionIdLength;
+        if (dtls) {
+            if (p + 1 > end) return false;
+            p += 1 + (b[p] & 0xff);
+        }
         if (p + 2 > end) return false;
         int cipherSuitesLength = u16(b, p);
         if ((cipherSuitesLength & 1) != 0 || cipherSuitesLength == 0) return false;

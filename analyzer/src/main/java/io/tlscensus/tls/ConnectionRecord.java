@@ -19,6 +19,8 @@ public final class ConnectionRecord {
     public int serverPort;
     /** Outermost VLAN id of the first packet, or -1. */
     public int vlan = -1;
+    /** Outermost tunnel id (GRE key, ERSPAN session, VXLAN/Geneve VNI) of the first packet, or -1. */
+    public long tunnelId = -1;
 
     public boolean clientHelloSeen;
     public String sni;

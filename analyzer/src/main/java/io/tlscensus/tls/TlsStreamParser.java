@@ -26,6 +26,7 @@ public final class TlsStreamParser {
     private int state = DETECT;
     private Role role = Role.UNKNOWN;
     private boolean helloParsed;
+    private boolean alertSeen;
     private boolean malformed;
     private long scanned;
     private byte[] handshake;
@@ -51,7 +52,7 @@ public final class TlsStreamParser {
 
     /** True when this direction carried TLS records (hello or alert). */
     public boolean sawTls() {
-        return state != DETECT || helloParsed;
+        return helloParsed || alertSeen;
     }
 
     /** True when a record or hello announced by this direction turned out to be malformed. */
@@ -150,6 +151,9 @@ public final class TlsStreamParser {
     }
 
     private long badRecord() {
+        // Whatever was buffered of a handshake message belonged to the bad record's run.
+        handshake = null;
+        handshakeLength = 0;
         if (!helloParsed) {
             // A false start found by the search: keep searching after it.
             state = DETECT;
@@ -166,6 +170,7 @@ public final class TlsStreamParser {
             if (level != 1 && level != 2) return;
         }
         for (int i = 0; i < length; i += 2) record.alerts.add(b[off + i + 1] & 0xff);
+        alertSeen = true;
     }
 
     /** Appends a handshake record's payload and parses the messages it completes. */

@@ -11,10 +11,17 @@ public final class TlsVersion {
     public static final int TLS12 = 0x0303;
     public static final int TLS13 = 0x0304;
 
+    public static final int DTLS10 = 0xfeff;
+    public static final int DTLS12 = 0xfefd;
+    public static final int DTLS13 = 0xfefc;
+
     /** Summary buckets, in the order tables show them. */
-    public static final String[] BUCKETS = {"SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", "other", "none"};
-    public static final int BUCKET_OTHER = 6;
-    public static final int BUCKET_NONE = 7;
+    public static final String[] BUCKETS =
+        {"SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", "DTLSv1.0", "DTLSv1.2", "DTLSv1.3", "other", "none"};
+    public static final int BUCKET_OTHER = 9;
+    public static final int BUCKET_NONE = 10;
+    /** Buckets of versions that TLS 1.2 enforcement switches off: SSLv2, SSLv3, TLS 1.0, TLS 1.1, DTLS 1.0. */
+    public static final int[] LEGACY_BUCKETS = {0, 1, 2, 3, 6};
 
     private TlsVersion() {
     }
@@ -29,9 +36,9 @@ public final class TlsVersion {
             case TLS11: return "TLSv1.1";
             case TLS12: return "TLSv1.2";
             case TLS13: return "TLSv1.3";
-            case 0xfeff: return "DTLSv1.0";
-            case 0xfefd: return "DTLSv1.2";
-            case 0xfefc: return "DTLSv1.3";
+            case DTLS10: return "DTLSv1.0";
+            case DTLS12: return "DTLSv1.2";
+            case DTLS13: return "DTLSv1.3";
             default:
                 if ((version & 0xff00) == 0x7f00) return "TLSv1.3-draft" + (version & 0xff);
                 return String.format("0x%04x", version);
@@ -62,6 +69,10 @@ public final class TlsVersion {
         if (isTls13Draft(version)) return (TLS12 << 8) | 0x80 | (version & 0x7f);
         if (isTls13Variant(version)) return (TLS12 << 8) | (version & 0x7f);
         if (version >= SSL3 && version <= TLS13) return version << 8;
+        // DTLS counts down (0xfeff is 1.0, 0xfefd 1.2); rank each like the TLS version it is built on.
+        if (version == DTLS10) return TLS11 << 8;
+        if (version == DTLS12) return TLS12 << 8;
+        if (version == DTLS13) return TLS13 << 8;
         return 0; // unknown or experimental numbers rank below everything known
     }
 
@@ -75,6 +86,9 @@ public final class TlsVersion {
             case TLS11: return 3;
             case TLS12: return 4;
             case TLS13: return 5;
+            case DTLS10: return 6;
+            case DTLS12: return 7;
+            case DTLS13: return 8;
             default: return isTls13Variant(version) ? 5 : BUCKET_OTHER;
         }
     }

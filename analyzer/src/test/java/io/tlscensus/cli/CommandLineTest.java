@@ -90,8 +90,8 @@ class CommandLineTest {
     void byPairAndByServerAreSeparateTables() {
         CliRun run = CliRun.of("-q", "-r", sample("tls-versions.pcap").toString(), "--by", "pair,server", "--format", "csv");
         assertEquals(0, run.exitStatus, run.toString());
-        assertTrue(run.stdout.lines().anyMatch(l -> l.startsWith("pair,10.99.1.11 -> 10.99.1.1:4410,1,")), run.stdout);
-        assertTrue(run.stdout.lines().anyMatch(l -> l.startsWith("server,10.99.1.1:4413,3,")), run.stdout);
+        assertTrue(run.stdout.lines().anyMatch(l -> l.startsWith("pair,tcp,10.99.1.11 -> 10.99.1.1:4410,1,")), run.stdout);
+        assertTrue(run.stdout.lines().anyMatch(l -> l.startsWith("server,tcp,10.99.1.1:4413,3,")), run.stdout);
     }
 
     @Test
