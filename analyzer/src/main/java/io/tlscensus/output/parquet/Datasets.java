@@ -2,6 +2,7 @@ package io.tlscensus.output.parquet;
 
 import io.tlscensus.aggregate.ConnectionCube;
 import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.Fingerprints;
 import io.tlscensus.tls.TlsVersion;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -55,7 +56,11 @@ final class Datasets {
             stringList("alpn", r -> r.alpn),
             intList("alerts", r -> r.alerts),
             binary("record_version", r -> versionName(r.recordVersion)),
-            bool("server_hello_seen", r -> r.serverHelloSeen));
+            bool("server_hello_seen", r -> r.serverHelloSeen),
+            string("ja3", true, Fingerprints::ja3),
+            string("ja3s", true, Fingerprints::ja3s),
+            string("ja4", true, Fingerprints::ja4),
+            string("ja4_r", true, Fingerprints::ja4Raw));
 
     static final Table<Map.Entry<ConnectionCube.Key, ConnectionCube.Cell>> SUMMARY = new Table<>("summary",
             string("transport", false, e -> e.getKey().transport),

@@ -93,7 +93,8 @@ abstract class ParquetCliChecks {
                 }
             }
             assertEquals(new TreeSet<>(List.of("vlan", "tunnel_id", "sni", "client_hello_version", "client_max_version",
-                    "server_hello_version", "negotiated_version", "cipher_suite", "record_version")), optional);
+                    "server_hello_version", "negotiated_version", "cipher_suite", "record_version",
+                    "ja3", "ja3s", "ja4", "ja4_r")), optional);
             assertEquals(List.of("ZSTD"), db.rows("SELECT DISTINCT compression FROM parquet_metadata('" + out + "/**/*.parquet')")
                     .stream().map(r -> r.get("compression")).collect(Collectors.toList()));
             // small datasets: one row group per file, never one per row
