@@ -40,7 +40,7 @@ def outer_layers(path, tshark_args):
     tshark decodes it. client/server are the innermost IP header's: tshark_oracle.py takes the last
     ip.src, or ipv6.src only when there is no ip.src, which is the outer address for 6in4."""
     fields = ["frame.protocols", "tcp.stream", "udp.stream", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
-              "dtls.handshake.extensions_server_name"] + \
+              "dtls.handshake.extensions_server_name", "dtls.handshake.version"] + \
         list(OUTER.values())
     cmd = ["tshark", "-n", "-r", path, "-Y", "tls.handshake.type==1 || dtls.handshake.type==1", "-T", "fields",
            "-E", "occurrence=a", "-E", "aggregator=|"] + tshark_args
@@ -62,9 +62,15 @@ def outer_layers(path, tshark_args):
                 vlan = vals[p][0]
             if p in ("gre", "erspan", "vxlan", "geneve") and tunnel is None and vals[p]:
                 tunnel = vals[p][0]
-        # tshark_oracle.py reads only the TLS SNI field; DTLS has its own.
+        # tshark_oracle.py reads only the TLS SNI field; DTLS has its own. And a ClientHello split
+        # into DTLS handshake fragments is parsed only in the frame that completes it: take SNI and
+        # version from the first ClientHello frame that has them.
         dtls_sni = v["dtls.handshake.extensions_server_name"].split("|")[0] or None
-        res.setdefault(key, (src, dst, vlan, tunnel, dtls_sni))
+        dtls_ver = int(v["dtls.handshake.version"].split("|")[0], 0) if v["dtls.handshake.version"] else None
+        if key not in res:
+            res[key] = [src, dst, vlan, tunnel, dtls_sni, dtls_ver]
+        elif res[key][5] is None and dtls_ver is not None:
+            res[key][4:6] = [dtls_sni, dtls_ver]
     return res
 
 def verify(path, conns, tshark_args):
@@ -75,12 +81,15 @@ def verify(path, conns, tshark_args):
     seen = []
     for g in got:
         kind = "tcp" if g.get("transport") == "tcp" else "udp"
-        client, server, vlan, tunnel, dtls_sni = outers.get((kind, g.get("stream")),
-                                                            (g.get("client"), g.get("server"), None, None, None))
+        client, server, vlan, tunnel, dtls_sni, dtls_ver = outers.get(
+            (kind, g.get("stream")), (g.get("client"), g.get("server"), None, None, None, None))
         g["client"], g["server"] = client, server
-        sni = g.get("sni") if g.get("transport") == "tcp" else dtls_sni
-        seen.append((client, server, g.get("server_port"), sni,
-                     NAMES.get(g.get("client_max_version"), g.get("client_max_version")),
+        sni, cmax = g.get("sni"), g.get("client_max_version")
+        if g.get("transport") == "udp":
+            sni = dtls_sni
+            if cmax is None:  # the oracle looked at a fragment of the ClientHello
+                cmax = dtls_ver
+        seen.append((client, server, g.get("server_port"), sni, NAMES.get(cmax, cmax),
                      NAMES.get(g.get("negotiated_version")), g.get("transport"), vlan, tunnel))
     want, have = collections.Counter(map(key, conns)), collections.Counter(seen)
     if want != have:
