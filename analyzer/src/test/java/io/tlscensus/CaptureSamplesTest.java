@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CaptureSamplesTest {
     private static final List<String> MATCHED_FIELDS =
-            List.of("client", "server", "server_port", "sni", "client_max_version", "negotiated_version");
+            List.of("client", "server", "server_port", "sni", "client_max_version", "negotiated_version",
+                    "transport", "vlan", "tunnel_id");
 
     private static List<JsonNode> manifest() throws Exception {
         return CliRun.parseJsonLines(Files.readString(TestInputs.samples().resolve("manifest.jsonl")));
