@@ -1,6 +1,9 @@
 package io.tlscensus.output.parquet;
 
 import io.tlscensus.aggregate.ConnectionCube;
+import io.tlscensus.readiness.FingerprintTable;
+import io.tlscensus.readiness.Readiness;
+import io.tlscensus.readiness.ReadinessRow;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.tls.ConnectionRecord;
@@ -35,6 +38,9 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
     private final Instant start;
     private final PartNames names;
     private final ConnectionCube cube = new ConnectionCube();
+    /** Rows of DIR/readiness; fed here unless the caller shares its own ({@link #useReadiness}). */
+    private Readiness readiness = new Readiness(FingerprintTable.builtIn());
+    private boolean feedReadiness = true;
     private final PartitionedDataset<ConnectionRecord> connections;
     private final PartitionedDataset.Settings settings;
     private final Thread cleanup;
@@ -82,6 +88,7 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         try {
             connections.write(r);
             cube.accept(r);
+            if (feedReadiness) readiness.accept(r);
         } catch (IOException | RuntimeException e) {
             failure = failed(dir, e);
             connections.abort();
@@ -100,8 +107,11 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
                 dir.resolve("summary"), Datasets.SUMMARY, e -> e.getValue().firstSeenMicros, names, settings);
         PartitionedDataset<RunRow> run = new PartitionedDataset<>(dir.resolve("run"), Datasets.RUN,
                 r -> r.startMicros, names, settings);
+        PartitionedDataset<ReadinessRow> verdicts = new PartitionedDataset<>(dir.resolve("readiness"), Datasets.READINESS,
+                r -> r.firstSeenMicros, names, settings);
         try {
             for (Map.Entry<ConnectionCube.Key, ConnectionCube.Cell> row : cube.rowsByFirstSeen()) summary.write(row);
+            for (ReadinessRow row : readinessRows()) verdicts.write(row);
             RunRow row = new RunRow();
             row.runId = names.runId;
             row.version = version;
@@ -113,14 +123,17 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
             run.write(row);
             connections.finish();
             summary.finish();
+            verdicts.finish();
             run.finish();
             connections.commit();
             summary.commit();
+            verdicts.commit();
             run.commit();
             committed = true;
         } catch (IOException | RuntimeException e) {
             failure = failed(dir, e);
             summary.abort();
+            verdicts.abort();
             run.abort();
             throw failure;
         } finally {
@@ -138,6 +151,20 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         } catch (IllegalStateException e) {
             // shutting down: the hook runs anyway
         }
+    }
+
+    /** Lets the caller's readiness aggregate (with its --fingerprints table) be the one written; it feeds it itself. */
+    public void useReadiness(Readiness shared) {
+        readiness = shared;
+        feedReadiness = false;
+    }
+
+    /** The rows with a time (hours and entries that saw a connection), oldest first, one partition at a time. */
+    private List<ReadinessRow> readinessRows() {
+        List<ReadinessRow> rows = new java.util.ArrayList<>(ReadinessRow.of(readiness));
+        rows.removeIf(r -> r.connections == 0);
+        rows.sort(java.util.Comparator.comparingLong(r -> Math.floorDiv(r.firstSeenMicros, PartitionedDataset.MICROS_PER_DAY)));
+        return rows;
     }
 
     public ConnectionCube cube() {
