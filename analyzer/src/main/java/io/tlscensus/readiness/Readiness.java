@@ -280,9 +280,14 @@ public final class Readiness implements ConnectionSink {
         boolean refused = r.alerts.contains(ALERT_PROTOCOL_VERSION) || r.alerts.contains(ALERT_HANDSHAKE_FAILURE);
         boolean failed = refused || !r.serverHelloSeen;
         int offered = offered(r);
-        boolean talkedDown = known(offered) && !isLegacy(offered) && isLegacy(r.negotiatedVersion);
         String clientKey = Grouping.CLIENT.keyOf(r);
         String serverKey = Grouping.SERVER.keyOf(r);
+        boolean retry = retried(clientKey + "\n" + r.transport + "\n" + serverKey + "\n" + r.sni, r.tsMicros,
+                TlsVersion.rank(offered), failed);
+        // Talked down: a legacy version although the client offered TLS 1.2+, or it only offered
+        // less because an earlier attempt failed (a retry, or TLS_FALLBACK_SCSV says so).
+        boolean talkedDown = isLegacy(r.negotiatedVersion)
+                && (known(offered) && !isLegacy(offered) || retry || r.fallbackScsv);
 
         Client c = clients.computeIfAbsent(clientKey, Client::new);
         c.count(r, refused);
@@ -294,8 +299,6 @@ public final class Readiness implements ConnectionSink {
             c.talkedDownBy.add(serverKey + (r.sni == null ? "" : " (" + r.sni + ")"));
         }
 
-        boolean retry = retried(clientKey + "\n" + r.transport + "\n" + serverKey + "\n" + r.sni, r.tsMicros,
-                TlsVersion.rank(offered), failed);
         if (retry) c.downgradeRetries++;
 
         server(servers, r.transport, r.transport + " " + serverKey, serverKey, r, offered, refused, talkedDown, clientKey, retry);
