@@ -38,9 +38,8 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
     private final Instant start;
     private final PartNames names;
     private final ConnectionCube cube = new ConnectionCube();
-    /** Rows of DIR/readiness; fed here unless the caller shares its own ({@link #useReadiness}). */
+    /** Rows of DIR/readiness, fed here; the caller may share its own ({@link #useReadiness}). */
     private Readiness readiness = new Readiness(FingerprintTable.builtIn());
-    private boolean feedReadiness = true;
     private final PartitionedDataset<ConnectionRecord> connections;
     private final PartitionedDataset.Settings settings;
     private final Thread cleanup;
@@ -88,7 +87,7 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         try {
             connections.write(r);
             cube.accept(r);
-            if (feedReadiness) readiness.accept(r);
+            readiness.accept(r);
         } catch (IOException | RuntimeException e) {
             failure = failed(dir, e);
             connections.abort();
@@ -153,10 +152,13 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         }
     }
 
-    /** Lets the caller's readiness aggregate (with its --fingerprints table) be the one written; it feeds it itself. */
+    /**
+     * Makes the caller's readiness aggregate (with its --fingerprints table) the one written, so
+     * the report and the dataset agree; this sink feeds it, the caller must not. Call before the
+     * first connection.
+     */
     public void useReadiness(Readiness shared) {
         readiness = shared;
-        feedReadiness = false;
     }
 
     /** The rows with a time (hours and entries that saw a connection), oldest first, one partition at a time. */
