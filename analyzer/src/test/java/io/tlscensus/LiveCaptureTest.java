@@ -200,6 +200,49 @@ class LiveCaptureTest {
         assertEquals(connections, summary.get("total").values().stream().mapToLong(Long::longValue).sum(), c.out());
     }
 
+    /**
+     * --parquet with --rotate: every period is committed on its own into date=/hour= partitions,
+     * and after SIGTERM every file is complete (DuckDB reads them all) and nothing half-written
+     * is visible.
+     */
+    @Test
+    void parquetRollsOverAndEveryFileIsReadableAfterSigterm() throws Exception {
+        Path out = lab.dir().resolve("parquet-live");
+        Census c = census("parquet", "--parquet", out.toString(), "--rotate", "2s", "-f", "tcp", "--format", "jsonl");
+        Process clients = lab.spawn(CLI, List.of("sh", "-c", "while :; do for p in 4402 4403; do "
+                        + "curl -sk -o /dev/null https://" + SRV4 + ":$p/cert.pem; done; done"),
+                lab.dir().resolve("pq-clients.out"), lab.dir().resolve("pq-clients.err"));
+        Thread.sleep(5_000); // at least two rotations
+        c.stop();
+        clients.destroy();
+        assertEquals(0, c.process.exitValue(), c.err());
+        long connections = c.stat("TLS connections");
+        assertTrue(connections > 0, c.err());
+        try (java.util.stream.Stream<Path> files = Files.walk(out)) {
+            List<Path> all = files.filter(Files::isRegularFile).toList();
+            assertTrue(all.stream().noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), all.toString());
+            assertTrue(all.stream().allMatch(p -> p.toString().matches(".*/date=\\d{4}-\\d{2}-\\d{2}/hour=\\d{2}/part-[^/]+\\.parquet")),
+                    all.toString());
+        }
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = db.createStatement()) {
+            java.util.function.Function<String, Long> count = sql -> {
+                try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+                    rs.next();
+                    return rs.getLong(1);
+                } catch (java.sql.SQLException e) {
+                    throw new AssertionError(sql, e);
+                }
+            };
+            String conns = "read_parquet('" + out + "/connections/**/*.parquet', hive_partitioning = true)";
+            String runs = "read_parquet('" + out + "/run/**/*.parquet', hive_partitioning = true)";
+            assertEquals(connections, count.apply("SELECT count(*) FROM " + conns));
+            assertTrue(count.apply("SELECT count(*) FROM " + runs) >= 2, "one run row per period");
+            assertEquals(connections, count.apply("SELECT max(tls_connections) FROM " + runs),
+                    "the last period's run row has the capture's totals");
+        }
+    }
+
     @Test
     void sigtermOnAnIdleInterfaceStopsAtOnce() throws Exception {
         Census c = census("idle", "-f", "port 9", "--interval", "0");

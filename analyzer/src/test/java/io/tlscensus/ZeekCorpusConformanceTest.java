@@ -159,6 +159,42 @@ class ZeekCorpusConformanceTest {
         assertTrue(allExpectedFiles.size() > filesWithTls.size() - EXTRA_CONNECTIONS.size());
     }
 
+    /**
+     * ja3 and ja3s of every TCP connection against tshark's, recorded by scripts/ja3-check in
+     * src/test/resources/zeek-corpus-ja3.jsonl (first line: tshark version and options), so CI
+     * needs no tshark. Rows with decode_as are the connections tshark only sees with -d.
+     */
+    @Test
+    void ja3AndJa3sMatchTshark() throws Exception {
+        List<JsonNode> rows;
+        try (var in = ZeekCorpusConformanceTest.class.getResourceAsStream("/zeek-corpus-ja3.jsonl")) {
+            rows = CliRun.parseJsonLines(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertTrue(rows.get(0).get("tool").asText().startsWith("TShark (Wireshark) 4.0"), rows.get(0).toString());
+        List<JsonNode> connections = rows.subList(1, rows.size());
+        List<String> mismatches = new ArrayList<>();
+        int fingerprinted = 0;
+        for (JsonNode want : connections) {
+            JsonNode got = actual.get(key(want));
+            if (got == null) {
+                mismatches.add("missing: " + key(want));
+                continue;
+            }
+            for (String field : List.of("ja3", "ja3s")) {
+                if (!java.util.Objects.equals(text(want.get(field)), text(got.get(field)))) {
+                    mismatches.add(key(want) + " " + field + ": tshark " + text(want.get(field)) + " ("
+                            + text(want.get(field + "_full")) + "), got " + text(got.get(field)));
+                }
+            }
+            if (text(want.get("ja3")) != null) fingerprinted++;
+        }
+        assertEquals(List.of(), mismatches);
+        // Every connection tlscensus reports is covered, and nearly all have a TLS-format ClientHello.
+        assertEquals(actual.values().stream().filter(r -> r.get("transport").asText().equals("tcp")).count(),
+                connections.size());
+        assertTrue(fingerprinted >= 85, "ClientHellos with a ja3: " + fingerprinted);
+    }
+
     private static String text(JsonNode n) {
         return n == null || n.isNull() ? null : n.asText();
     }

@@ -11,14 +11,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Connections counted per (client, server, server port, SNI, negotiated version, highest client
- * version), with the first and last time each combination was seen: the rows of the Parquet
+ * Connections counted per (transport, VLAN, tunnel, client, server, server port, SNI, negotiated
+ * version, highest client version), with the first and last time each combination was seen: the rows of the Parquet
  * summary. Memory grows with the number of distinct combinations, not with connections.
  * Mergeable like {@link Census}: merging in any order gives the same cells.
  */
 public final class ConnectionCube implements ConnectionSink {
     /** One combination. Versions are wire numbers ({@code TlsVersion.NONE} when absent). */
     public static final class Key {
+        /** tcp, udp (DTLS) or quic: never mixed. */
+        public final String transport;
+        /** VLAN id and tunnel id, -1 when none: one client IP on two VLANs is two clients. */
+        public final int vlan;
+        public final long tunnelId;
         public final String client;
         public final String server;
         public final int serverPort;
@@ -28,13 +33,23 @@ public final class ConnectionCube implements ConnectionSink {
         private final int hash;
 
         public Key(String client, String server, int serverPort, String sni, int negotiatedVersion, int clientMaxVersion) {
+            this("tcp", -1, -1, client, server, serverPort, sni, negotiatedVersion, clientMaxVersion);
+        }
+
+        public Key(String transport, int vlan, long tunnelId, String client, String server, int serverPort, String sni,
+                   int negotiatedVersion, int clientMaxVersion) {
+            this.transport = transport;
+            this.vlan = vlan;
+            this.tunnelId = tunnelId;
             this.client = client;
             this.server = server;
             this.serverPort = serverPort;
             this.sni = sni;
             this.negotiatedVersion = negotiatedVersion;
             this.clientMaxVersion = clientMaxVersion;
-            int h = client.hashCode();
+            int h = transport.hashCode() * 31 + vlan;
+            h = 31 * h + Long.hashCode(tunnelId);
+            h = 31 * h + client.hashCode();
             h = 31 * h + server.hashCode();
             h = 31 * h + serverPort;
             h = 31 * h + (sni == null ? 0 : sni.hashCode());
@@ -48,7 +63,8 @@ public final class ConnectionCube implements ConnectionSink {
             if (!(o instanceof Key)) return false;
             Key k = (Key) o;
             return hash == k.hash && serverPort == k.serverPort && negotiatedVersion == k.negotiatedVersion
-                    && clientMaxVersion == k.clientMaxVersion && client.equals(k.client) && server.equals(k.server)
+                    && clientMaxVersion == k.clientMaxVersion && vlan == k.vlan && tunnelId == k.tunnelId
+                    && transport.equals(k.transport) && client.equals(k.client) && server.equals(k.server)
                     && Objects.equals(sni, k.sni);
         }
 
@@ -81,7 +97,8 @@ public final class ConnectionCube implements ConnectionSink {
 
     @Override
     public void accept(ConnectionRecord r) {
-        Key key = new Key(r.client, r.server, r.serverPort, r.sni, r.negotiatedVersion, r.clientMaxVersion());
+        Key key = new Key(r.transport, r.vlan, r.tunnelId, r.client, r.server, r.serverPort, r.sni,
+                r.negotiatedVersion, r.clientMaxVersion());
         cells.computeIfAbsent(key, k -> new Cell()).add(r.tsMicros);
     }
 

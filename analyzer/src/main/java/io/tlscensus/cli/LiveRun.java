@@ -116,7 +116,26 @@ final class LiveRun {
                 census.accept(r);
                 writer.accept(r);
             } : census;
+            CensusEngine[] engineRef = new CensusEngine[1];
+            if (options.parquet != null) {
+                LiveCapture c = capture;
+                RotatingParquet parquet = new RotatingParquet(Path.of(options.parquet), Main.version(),
+                        options.liveInterface, options.rotateSeconds, () -> {
+                            CaptureStats s = engineRef[0].stats();
+                            long[] kernel = c.stats(); // -1 once closed: the last numbers were kept
+                            if (kernel[1] >= 0) s.packetsDropped = kernel[1];
+                            if (kernel[2] >= 0) s.interfaceDropped = kernel[2];
+                            return s;
+                        });
+                ConnectionSink first = sink;
+                sink = r -> {
+                    first.accept(r);
+                    parquet.accept(r);
+                };
+                addPeriodic(parquet);
+            }
             CensusEngine engine = new CensusEngine(options.limits, sink);
+            engineRef[0] = engine;
             engine.beginInput(options.liveInterface);
             PcapWriter saved = dump;
             PacketHandler handler = saved == null ? engine : (ts, lt, buf, off, cap, orig) -> {
@@ -171,6 +190,8 @@ final class LiveRun {
             }
             timer.shutdownNow();
             long[] kernel = capture.stats();
+            engine.stats().packetsDropped = Math.max(0, kernel[1]);
+            engine.stats().interfaceDropped = Math.max(0, kernel[2]);
             capture.close();
             engine.endInput();
             for (Periodic p : periodic) p.finish();

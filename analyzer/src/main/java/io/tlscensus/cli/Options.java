@@ -38,6 +38,8 @@ final class Options {
     boolean promiscuous = true;
     long count = -1;
     long durationSeconds = -1;
+    /** --rotate: live Parquet output rolls over this often. */
+    long rotateSeconds = 3600;
     long intervalSeconds = 10;
     int bufferKiB;
     String writeFile;
@@ -85,6 +87,8 @@ final class Options {
                     .desc("live: do not put the interface into promiscuous mode").get())
             .addOption(Option.builder("c").longOpt("count").hasArg().argName("N")
                     .desc("live: stop after N packets").get())
+            .addOption(Option.builder().longOpt("rotate").hasArg().argName("D")
+                    .desc("live with --parquet: close the Parquet files and start new ones every D (default 1h; 90, 15m, 2h, 1d)").get())
             .addOption(Option.builder().longOpt("duration").hasArg().argName("D")
                     .desc("live: stop after D seconds (or 30s, 15m, 2h, 1d)").get())
             .addOption(Option.builder().longOpt("interval").hasArg().argName("SECONDS")
@@ -168,7 +172,7 @@ final class Options {
         if (o.liveInterface != null && (o.readiness || o.report != null || o.fingerprints != null)) {
             throw new UsageException("--readiness, --report and --fingerprints apply to capture files (-r), not yet to -i");
         }
-        for (String name : List.of("f", "s", "p", "c", "duration", "interval", "B", "w")) {
+        for (String name : List.of("f", "s", "p", "c", "duration", "interval", "B", "w", "rotate")) {
             if (cl.hasOption(name) && o.liveInterface == null) {
                 throw new UsageException((name.length() == 1 ? "-" : "--") + name + " applies to live capture: name an interface with -i");
             }
@@ -183,6 +187,11 @@ final class Options {
         o.writeFile = cl.getOptionValue("w");
         String d = cl.getOptionValue("duration");
         if (d != null) o.durationSeconds = duration(d);
+        String r = cl.getOptionValue("rotate");
+        if (r != null) {
+            if (o.parquet == null) throw new UsageException("--rotate goes with --parquet DIR");
+            o.rotateSeconds = duration(r);
+        }
     }
 
     /** 90, 90s, 15m, 2h or 1d. */

@@ -48,6 +48,16 @@ public final class CensusEngine implements PacketHandler {
      */
     public void endInput() {
         flows.clear();
+        syncTableCounters();
+    }
+
+    /** The run's counters so far; flow-table counters are brought up to date first (live runs ask mid-run). */
+    public CaptureStats stats() {
+        syncTableCounters();
+        return stats;
+    }
+
+    private void syncTableCounters() {
         stats.flows += flows.created() - flowsBefore;
         flowsBefore = flows.created();
         stats.peakFlows = Math.max(stats.peakFlows, flows.peakSize());
@@ -55,10 +65,6 @@ public final class CensusEngine implements PacketHandler {
         stats.evictedForSpace = flows.evictedForSpace();
         stats.fragmentsReassembled = fragments.completed();
         stats.fragmentsDropped = fragments.dropped();
-    }
-
-    public CaptureStats stats() {
-        return stats;
     }
 
     public int activeFlows() {

@@ -1,6 +1,7 @@
 package io.tlscensus.output;
 
 import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.Fingerprints;
 import io.tlscensus.tls.TlsVersion;
 
 import java.time.Instant;
@@ -42,6 +43,10 @@ public final class ConnectionFields {
         field("alerts", r -> r.alerts);
         field("record_version", r -> TlsVersion.name(r.recordVersion));
         field("server_hello_seen", r -> r.serverHelloSeen);
+        field("ja3", Fingerprints::ja3);
+        field("ja3s", Fingerprints::ja3s);
+        field("ja4", Fingerprints::ja4);
+        field("ja4_r", Fingerprints::ja4Raw);
     }
 
     private ConnectionFields() {

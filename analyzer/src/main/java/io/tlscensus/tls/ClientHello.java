@@ -11,6 +11,9 @@ public final class ClientHello {
     static final int EXT_SERVER_NAME = 0;
     static final int EXT_ALPN = 16;
     static final int EXT_SUPPORTED_VERSIONS = 43;
+    static final int EXT_SUPPORTED_GROUPS = 10;
+    static final int EXT_EC_POINT_FORMATS = 11;
+    static final int EXT_SIGNATURE_ALGORITHMS = 13;
 
     private ClientHello() {
     }
@@ -37,6 +40,7 @@ public final class ClientHello {
         if (p + 2 > end) return false;
         int cipherSuitesLength = u16(b, p);
         if ((cipherSuitesLength & 1) != 0 || cipherSuitesLength == 0) return false;
+        int ciphersStart = p + 2;
         boolean fallbackScsv = false; // TLS_FALLBACK_SCSV (RFC 7507), for the readiness report
         for (int i = p + 2; i + 1 < p + 2 + cipherSuitesLength && i + 1 < end; i += 2) fallbackScsv |= u16(b, i) == 0x5600;
         p += 2 + cipherSuitesLength;
@@ -46,22 +50,39 @@ public final class ClientHello {
         if (p > end) return false;
         String sni = null;
         int versionsStart = -1, versionsLength = 0, alpnStart = -1, alpnLength = 0;
+        // Fingerprint inputs: where the extensions and the lists JA3/JA4 read are.
+        int extensionsStart = -1, extensionCount = 0, flags = 0;
+        int groups = -1, groupsLength = 0, pointFormats = -1, pointFormatsLength = 0, signatures = -1, signaturesLength = 0;
         if (p + 2 <= end) {
             int extensionsEnd = p + 2 + u16(b, p);
             if (extensionsEnd > end) return false;
             p += 2;
+            extensionsStart = p;
             while (p + 4 <= extensionsEnd) {
                 int type = u16(b, p);
                 int extLength = u16(b, p + 2);
                 int data = p + 4;
                 if (data + extLength > extensionsEnd) return false;
+                extensionCount++;
+                if (type == EXT_SERVER_NAME) flags |= Fingerprints.SNI_PRESENT;
+                if (type == EXT_SUPPORTED_GROUPS && groups < 0 && extLength >= 2) {
+                    groups = data + 2;
+                    groupsLength = Math.min(u16(b, data), extLength - 2) & ~1;
+                } else if (type == EXT_EC_POINT_FORMATS && pointFormats < 0 && extLength >= 1) {
+                    pointFormats = data + 1;
+                    pointFormatsLength = Math.min(b[data] & 0xff, extLength - 1);
+                } else if (type == EXT_SIGNATURE_ALGORITHMS && signatures < 0 && extLength >= 2) {
+                    signatures = data + 2;
+                    signaturesLength = Math.min(u16(b, data), extLength - 2) & ~1;
+                }
                 if (type == EXT_SERVER_NAME && sni == null) {
                     sni = serverName(b, data, extLength);
                 } else if (type == EXT_SUPPORTED_VERSIONS && extLength >= 1) {
                     versionsLength = b[data] & 0xff;
                     if (1 + versionsLength > extLength || (versionsLength & 1) != 0) return false;
                     versionsStart = data + 1;
-                } else if (type == EXT_ALPN && extLength >= 2) {
+                } else if (type == EXT_ALPN && alpnStart < 0 && extLength >= 2) {
+                    flags |= Fingerprints.ALPN_PRESENT;
                     alpnLength = Math.min(u16(b, data), extLength - 2);
                     alpnStart = data + 2;
                 }
@@ -82,7 +103,63 @@ public final class ClientHello {
             out.alpn.add(new String(b, q + 1, n, StandardCharsets.UTF_8));
             q += 1 + n;
         }
+        out.clientFingerprint = fingerprintInputs(b, version, flags, ciphersStart, cipherSuitesLength,
+                extensionsStart, extensionCount, alpnStart, alpnLength, groups, groupsLength,
+                pointFormats, pointFormatsLength, signatures, signaturesLength);
         return true;
+    }
+
+    /**
+     * The values JA3 and JA4 need, GREASE removed, in one array laid out as {@link Fingerprints}
+     * describes (sized for the values before GREASE removal; the counts say how many are used).
+     */
+    private static char[] fingerprintInputs(byte[] b, int version, int flags, int ciphers, int ciphersLength,
+            int extensions, int extensionCount, int alpn, int alpnLength, int groups, int groupsLength,
+            int pointFormats, int pointFormatsLength, int signatures, int signaturesLength) {
+        char[] f = new char[Fingerprints.CLIENT_LISTS + 5 + ciphersLength / 2 + extensionCount
+                + groupsLength / 2 + pointFormatsLength + signaturesLength / 2];
+        f[Fingerprints.VERSION] = (char) version;
+        f[Fingerprints.FLAGS] = (char) flags;
+        if (alpn >= 0 && alpnLength >= 1) {
+            int n = Math.min(b[alpn] & 0xff, alpnLength - 1);
+            if (n > 0) {
+                f[Fingerprints.ALPN_LENGTH] = (char) n;
+                f[Fingerprints.ALPN_FIRST] = (char) (b[alpn + 1] & 0xff);
+                f[Fingerprints.ALPN_LAST] = (char) (b[alpn + n] & 0xff);
+            }
+        }
+        int p = Fingerprints.CLIENT_LISTS;
+        p = u16List(b, ciphers, ciphersLength, f, p);
+        int count = p++;
+        for (int q = extensions, i = 0; i < extensionCount; i++) {
+            int type = u16(b, q);
+            if (!TlsVersion.isGrease(type)) {
+                f[p++] = (char) type;
+                f[count]++;
+            }
+            q += 4 + u16(b, q + 2);
+        }
+        p = u16List(b, groups, groupsLength, f, p);
+        count = p++;
+        for (int i = 0; i < pointFormatsLength; i++) {
+            f[p++] = (char) (b[pointFormats + i] & 0xff);
+            f[count]++;
+        }
+        u16List(b, signatures, signaturesLength, f, p);
+        return f;
+    }
+
+    /** Appends a counted list of the non-GREASE 16-bit values at b[off, off+len) to f at p. */
+    private static int u16List(byte[] b, int off, int len, char[] f, int p) {
+        int count = p++;
+        for (int i = 0; i < len; i += 2) {
+            int v = u16(b, off + i);
+            if (!TlsVersion.isGrease(v)) {
+                f[p++] = (char) v;
+                f[count]++;
+            }
+        }
+        return p;
     }
 
     /** First host_name entry of a server_name extension (RFC 6066 3), or null. */

@@ -39,6 +39,13 @@ public final class ConnectionRecord {
     public int cipherSuite = -1;
     /** True when the first ServerHello was a TLS 1.3 HelloRetryRequest. */
     public boolean helloRetryRequest;
+    /**
+     * JA3/JA4 inputs of the TLS-format ClientHello and JA3S inputs of the ServerHello, GREASE
+     * removed, laid out as {@link Fingerprints} describes; null without such a hello (SSLv2-format
+     * hellos have none). The fingerprint strings are computed from them only on output.
+     */
+    public char[] clientFingerprint;
+    public char[] serverFingerprint;
     /** Alert descriptions seen in clear text, either direction, in order. */
     public final List<Integer> alerts = new ArrayList<>(1);
 

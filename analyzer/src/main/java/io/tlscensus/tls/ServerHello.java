@@ -33,14 +33,17 @@ public final class ServerHello {
             p += 3; // cipher suite and compression method
         }
         int selected = TlsVersion.NONE;
+        int extensionsStart = -1, extensionCount = 0;
         if (p + 2 <= end) {
             int extensionsEnd = p + 2 + ClientHello.u16(b, p);
             if (extensionsEnd > end) return false;
             p += 2;
+            extensionsStart = p;
             while (p + 4 <= extensionsEnd) {
                 int type = ClientHello.u16(b, p);
                 int extLength = ClientHello.u16(b, p + 2);
                 if (p + 4 + extLength > extensionsEnd) return false;
+                extensionCount++;
                 if (type == ClientHello.EXT_SUPPORTED_VERSIONS && extLength == 2) {
                     selected = ClientHello.u16(b, p + 4);
                 }
@@ -52,6 +55,21 @@ public final class ServerHello {
         out.negotiatedVersion = selected != TlsVersion.NONE ? selected : version;
         out.cipherSuite = cipher;
         out.helloRetryRequest = hrr;
+        out.serverFingerprint = fingerprintInputs(b, version, cipher, extensionsStart, extensionCount);
         return true;
+    }
+
+    /** JA3S inputs laid out as {@link Fingerprints} describes: version, cipher, extension types. */
+    private static char[] fingerprintInputs(byte[] b, int version, int cipher, int extensions, int extensionCount) {
+        char[] f = new char[Fingerprints.SERVER_LISTS + 1 + extensionCount];
+        f[Fingerprints.VERSION] = (char) version;
+        f[Fingerprints.SERVER_CIPHER] = (char) cipher;
+        int count = Fingerprints.SERVER_LISTS;
+        for (int q = extensions, i = 0; i < extensionCount; i++) {
+            int type = ClientHello.u16(b, q);
+            if (!TlsVersion.isGrease(type)) f[count + 1 + f[count]++] = (char) type;
+            q += 4 + ClientHello.u16(b, q + 2);
+        }
+        return f;
     }
 }

@@ -3,6 +3,7 @@ package io.tlscensus.output.parquet;
 import io.tlscensus.aggregate.ConnectionCube;
 import io.tlscensus.readiness.ReadinessRow;
 import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.Fingerprints;
 import io.tlscensus.tls.TlsVersion;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -56,9 +57,16 @@ final class Datasets {
             stringList("alpn", r -> r.alpn),
             intList("alerts", r -> r.alerts),
             binary("record_version", r -> versionName(r.recordVersion)),
-            bool("server_hello_seen", r -> r.serverHelloSeen));
+            bool("server_hello_seen", r -> r.serverHelloSeen),
+            string("ja3", true, Fingerprints::ja3),
+            string("ja3s", true, Fingerprints::ja3s),
+            string("ja4", true, Fingerprints::ja4),
+            string("ja4_r", true, Fingerprints::ja4Raw));
 
     static final Table<Map.Entry<ConnectionCube.Key, ConnectionCube.Cell>> SUMMARY = new Table<>("summary",
+            string("transport", false, e -> e.getKey().transport),
+            int32("vlan", e -> e.getKey().vlan, v -> v >= 0),
+            nullableInt64("tunnel_id", e -> e.getKey().tunnelId < 0 ? null : e.getKey().tunnelId),
             string("client", false, e -> e.getKey().client),
             string("server", false, e -> e.getKey().server),
             int32("server_port", e -> e.getKey().serverPort),

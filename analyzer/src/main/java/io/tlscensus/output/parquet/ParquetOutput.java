@@ -64,6 +64,13 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         return open(dir, version, inputs, new PartitionedDataset.Settings());
     }
 
+    /** As {@link #open(Path, String, List)}, with {@code date=/hour=} partitions (live capture's rotation). */
+    public static ParquetOutput openHourly(Path dir, String version, List<String> inputs) throws IOException {
+        PartitionedDataset.Settings settings = new PartitionedDataset.Settings();
+        settings.hourly = true;
+        return open(dir, version, inputs, settings);
+    }
+
     static ParquetOutput open(Path dir, String version, List<String> inputs, PartitionedDataset.Settings settings)
             throws IOException {
         try {

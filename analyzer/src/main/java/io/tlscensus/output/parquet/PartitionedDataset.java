@@ -31,6 +31,7 @@ import java.util.function.ToLongFunction;
  */
 final class PartitionedDataset<T> {
     static final long MICROS_PER_DAY = 86_400_000_000L;
+    static final long MICROS_PER_HOUR = 3_600_000_000L;
 
     private final Path root;
     private final Table<T> table;
@@ -50,6 +51,8 @@ final class PartitionedDataset<T> {
         int maxOpenPartitions = 2;
         int zstdLevel = ZstdCodecFactory.DEFAULT_LEVEL;
         Map<String, String> metadata = Map.of();
+        /** Partition by hour too (date=.../hour=HH), for live captures that roll over hourly or faster. */
+        boolean hourly;
     }
 
     PartitionedDataset(Path root, Table<T> table, ToLongFunction<T> partitionMicros, PartNames names, Settings settings) {
@@ -61,7 +64,7 @@ final class PartitionedDataset<T> {
     }
 
     void write(T row) throws IOException {
-        long day = Math.floorDiv(partitionMicros.applyAsLong(row), MICROS_PER_DAY);
+        long day = Math.floorDiv(partitionMicros.applyAsLong(row), settings.hourly ? MICROS_PER_HOUR : MICROS_PER_DAY);
         Part<T> part = day == lastDay ? last : partFor(day);
         part.writer.write(row);
         part.rows++;
@@ -89,7 +92,11 @@ final class PartitionedDataset<T> {
     }
 
     private Part<T> openPart(long day) throws IOException {
-        Path dir = root.resolve("date=" + LocalDate.ofEpochDay(day));
+        // "day" counts hours when partitions are hourly.
+        Path dir = settings.hourly
+                ? root.resolve("date=" + LocalDate.ofEpochDay(Math.floorDiv(day, 24)))
+                        .resolve(String.format("hour=%02d", Math.floorMod(day, 24)))
+                : root.resolve("date=" + LocalDate.ofEpochDay(day));
         Files.createDirectories(dir);
         String name = names.next();
         Part<T> part = new Part<>(dir.resolve("." + name + ".tmp"), dir.resolve(name));

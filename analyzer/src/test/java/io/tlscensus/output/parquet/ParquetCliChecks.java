@@ -93,7 +93,8 @@ abstract class ParquetCliChecks {
                 }
             }
             assertEquals(new TreeSet<>(List.of("vlan", "tunnel_id", "sni", "client_hello_version", "client_max_version",
-                    "server_hello_version", "negotiated_version", "cipher_suite", "record_version")), optional);
+                    "server_hello_version", "negotiated_version", "cipher_suite", "record_version",
+                    "ja3", "ja3s", "ja4", "ja4_r")), optional);
             assertEquals(List.of("ZSTD"), db.rows("SELECT DISTINCT compression FROM parquet_metadata('" + out + "/**/*.parquet')")
                     .stream().map(r -> r.get("compression")).collect(Collectors.toList()));
             // small datasets: one row group per file, never one per row
@@ -142,7 +143,8 @@ abstract class ParquetCliChecks {
     void summaryCountsEachCombinationOnce() throws Exception {
         Map<String, long[]> expected = new TreeMap<>();
         for (JsonNode r : jsonl) {
-            String k = String.join("|", r.get("client").asText(), r.get("server").asText(), r.get("server_port").asText(),
+            String k = String.join("|", r.get("transport").asText(), text(r.get("vlan")), text(r.get("tunnel_id")),
+                    r.get("client").asText(), r.get("server").asText(), r.get("server_port").asText(),
                     text(r.get("sni")), text(r.get("negotiated_version")), text(r.get("client_max_version")));
             long ts = micros(r.get("ts").asText());
             long[] cell = expected.computeIfAbsent(k, x -> new long[]{0, Long.MAX_VALUE, Long.MIN_VALUE});
@@ -153,14 +155,16 @@ abstract class ParquetCliChecks {
         Map<String, long[]> actual = new TreeMap<>();
         try (DuckDb db = new DuckDb()) {
             Map<String, String> types = db.describe(DuckDb.dataset(out, "summary"));
-            assertEquals(List.of("client", "server", "server_port", "sni", "negotiated_version", "client_max_version",
-                    "connections", "first_seen", "last_seen", "date"), new ArrayList<>(types.keySet()));
+            assertEquals(List.of("transport", "vlan", "tunnel_id", "client", "server", "server_port", "sni",
+                    "negotiated_version", "client_max_version", "connections", "first_seen", "last_seen", "date"),
+                    new ArrayList<>(types.keySet()));
             assertEquals("INTEGER", types.get("server_port"));
             assertEquals("BIGINT", types.get("connections"));
             assertEquals("TIMESTAMP WITH TIME ZONE", types.get("first_seen"));
             for (Map<String, Object> r : db.rows("SELECT *, epoch_us(first_seen) AS f, epoch_us(last_seen) AS l, "
                     + "CAST(date AS VARCHAR) AS day FROM " + DuckDb.dataset(out, "summary"))) {
-                String k = String.join("|", (String) r.get("client"), (String) r.get("server"), r.get("server_port").toString(),
+                String k = String.join("|", (String) r.get("transport"), text(r.get("vlan")), text(r.get("tunnel_id")),
+                        (String) r.get("client"), (String) r.get("server"), r.get("server_port").toString(),
                         text(r.get("sni")), text(r.get("negotiated_version")), text(r.get("client_max_version")));
                 long first = (Long) r.get("f");
                 assertNull(actual.put(k, new long[]{(Long) r.get("connections"), first, (Long) r.get("l")}), k);
