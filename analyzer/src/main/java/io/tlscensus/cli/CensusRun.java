@@ -9,6 +9,11 @@ import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.output.ReportWriter;
 import io.tlscensus.output.parquet.ParquetOutput;
+import io.tlscensus.readiness.FingerprintTable;
+import io.tlscensus.readiness.HtmlReport;
+import io.tlscensus.readiness.Readiness;
+import io.tlscensus.readiness.ReadinessText;
+import io.tlscensus.readiness.ReadinessWriter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +53,9 @@ final class CensusRun {
         Census census = new Census(options.groupings);
         AtomicOutput file = options.output == null ? null : new AtomicOutput(Path.of(options.output));
         ParquetOutput parquet = null;
+        AtomicOutput html = null;
         try {
+            if (options.report != null) html = new AtomicOutput(Path.of(options.report));
             if (options.parquet != null) parquet = ParquetOutput.open(Path.of(options.parquet), Main.version(), inputs);
             PrintWriter out = file != null ? file.writer()
                     : new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
@@ -57,6 +64,8 @@ final class CensusRun {
                 census.accept(r);
                 writer.accept(r);
             } : census;
+            Readiness readiness = readiness(parquet);
+            if (readiness != null && parquet == null) sink = both(sink, readiness);
             if (parquet != null) sink = both(sink, parquet);
             CensusEngine engine = new CensusEngine(options.limits, sink);
             Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
@@ -72,13 +81,20 @@ final class CensusRun {
             stats.elapsedNanos = System.nanoTime() - started;
             stats.inputBytes = progress.bytesDone();
             stats.damagedInputs = damaged + unreadable;
-            if (!options.connections) writer.summary(census);
+            if (options.readiness) ReadinessWriter.write(options.format, readiness, out);
+            else if (!options.connections) writer.summary(census);
+            if (readiness != null && !options.connections && !options.readiness && options.format.equals("table")) {
+                ReadinessText.footer(readiness, out);
+            }
             writer.flush();
+            if (html != null) HtmlReport.write(readiness, stats, inputs, Main.version(), html.writer());
             if (parquet != null) parquet.commit(stats, null);
+            if (html != null) html.commit();
             if (file != null) file.commit();
             if (!options.quiet) stderr.println("tlscensus: " + stats.line());
         } finally {
             if (parquet != null) parquet.close();
+            if (html != null) html.close();
             if (file != null) file.close();
         }
         if (read == 0) {
@@ -86,6 +102,27 @@ final class CensusRun {
             return ExitStatus.USAGE;
         }
         return damaged + unreadable > 0 ? ExitStatus.DAMAGED : ExitStatus.OK;
+    }
+
+    /**
+     * The readiness aggregate when some output needs it (the terminal summary's footer,
+     * --readiness, --report, --parquet's readiness dataset), else null: csv/jsonl summaries and
+     * --connections do not pay for it.
+     */
+    private Readiness readiness(ParquetOutput parquet) throws IOException {
+        boolean footer = !options.connections && options.format.equals("table");
+        if (!footer && !options.readiness && options.report == null && parquet == null) return null;
+        FingerprintTable table = FingerprintTable.builtIn();
+        if (options.fingerprints != null) {
+            try {
+                table.withFile(Path.of(options.fingerprints));
+            } catch (NoSuchFileException e) {
+                throw new IOException(options.fingerprints + ": no such file");
+            }
+        }
+        Readiness readiness = new Readiness(table);
+        if (parquet != null) parquet.useReadiness(readiness); // the Parquet sink feeds it
+        return readiness;
     }
 
     private static ConnectionSink both(ConnectionSink first, ConnectionSink second) {

@@ -22,6 +22,10 @@ final class Options {
     String output;
     /** --parquet DIR: Parquet datasets written beside any other output. */
     String parquet;
+    /** --readiness, --report FILE, --fingerprints FILE: TLS 1.2 readiness verdicts (io.tlscensus.readiness). */
+    boolean readiness;
+    String report;
+    String fingerprints;
     boolean quiet;
     boolean help;
     boolean version;
@@ -54,6 +58,12 @@ final class Options {
             .addOption(Option.builder().longOpt("parquet").hasArg().argName("DIR")
                     .desc("also write Parquet datasets DIR/connections, DIR/summary and DIR/run (new files each run; "
                             + "nothing visible unless complete)").get())
+            .addOption(Option.builder().longOpt("readiness")
+                    .desc("TLS 1.2 readiness verdict rows (clients, servers, SNIs, refusals, software, hours) instead of the summary").get())
+            .addOption(Option.builder().longOpt("report").hasArg().argName("FILE.html")
+                    .desc("also write the TLS 1.2 readiness report as one self-contained HTML file").get())
+            .addOption(Option.builder().longOpt("fingerprints").hasArg().argName("FILE")
+                    .desc("extra client fingerprints for the readiness report (TSV: ja3|ja4, value, name, source)").get())
             .addOption(Option.builder("q").longOpt("quiet")
                     .desc("no progress, notes or statistics on standard error; errors still shown").get())
             .addOption(Option.builder().longOpt("max-flows").hasArg().argName("N")
@@ -136,6 +146,10 @@ final class Options {
         o.connections = cl.hasOption("connections");
         o.output = cl.getOptionValue("o");
         o.parquet = cl.getOptionValue("parquet");
+        o.readiness = cl.hasOption("readiness");
+        o.report = cl.getOptionValue("report");
+        o.fingerprints = cl.getOptionValue("fingerprints");
+        if (o.readiness && cl.hasOption("connections")) throw new UsageException("--readiness and --connections cannot be combined");
         o.quiet = cl.hasOption("q");
         o.limits.maxFlows = (int) number(cl, "max-flows", o.limits.maxFlows, 1, Integer.MAX_VALUE / 4);
         o.limits.idleTimeoutMicros = number(cl, "idle-timeout", o.limits.idleTimeoutMicros / 1_000_000, 1, 86_400 * 365)
@@ -154,6 +168,9 @@ final class Options {
     private static void live(CommandLine cl, Options o) throws UsageException {
         if (o.liveInterface != null && !o.inputs.isEmpty()) {
             throw new UsageException("-i (live capture) and -r (files) cannot be combined");
+        }
+        if (o.liveInterface != null && (o.readiness || o.report != null || o.fingerprints != null)) {
+            throw new UsageException("--readiness, --report and --fingerprints apply to capture files (-r), not yet to -i");
         }
         for (String name : List.of("f", "s", "p", "c", "duration", "interval", "B", "w", "rotate")) {
             if (cl.hasOption(name) && o.liveInterface == null) {

@@ -41,6 +41,8 @@ public final class ClientHello {
         int cipherSuitesLength = u16(b, p);
         if ((cipherSuitesLength & 1) != 0 || cipherSuitesLength == 0) return false;
         int ciphersStart = p + 2;
+        boolean fallbackScsv = false; // TLS_FALLBACK_SCSV (RFC 7507), for the readiness report
+        for (int i = p + 2; i + 1 < p + 2 + cipherSuitesLength && i + 1 < end; i += 2) fallbackScsv |= u16(b, i) == 0x5600;
         p += 2 + cipherSuitesLength;
         if (p + 1 > end) return false;
         int compressionLength = b[p] & 0xff;
@@ -90,6 +92,7 @@ public final class ClientHello {
         out.clientHelloSeen = true;
         out.clientHelloVersion = version;
         out.sni = sni;
+        out.fallbackScsv = fallbackScsv;
         for (int i = 0; i < versionsLength; i += 2) {
             int v = u16(b, versionsStart + i);
             if (!TlsVersion.isGrease(v)) out.clientSupportedVersions.add(v);

@@ -27,6 +27,8 @@ public final class ConnectionRecord {
     public int clientHelloVersion = TlsVersion.NONE;
     public final List<Integer> clientSupportedVersions = new ArrayList<>(4);
     public final List<String> alpn = new ArrayList<>(2);
+    /** The cipher list contains TLS_FALLBACK_SCSV (0x5600, RFC 7507): the client is retrying with a lower version. */
+    public boolean fallbackScsv;
     /** Version of the record layer that carried the ClientHello (SSLv2 for SSLv2-format hellos). */
     public int recordVersion = TlsVersion.NONE;
 

@@ -1,6 +1,7 @@
 package io.tlscensus.output.parquet;
 
 import io.tlscensus.aggregate.ConnectionCube;
+import io.tlscensus.readiness.ReadinessRow;
 import io.tlscensus.tls.ConnectionRecord;
 import io.tlscensus.tls.Fingerprints;
 import io.tlscensus.tls.TlsVersion;
@@ -107,6 +108,48 @@ final class Datasets {
             int64("reassembly_limit_hits", r -> r.stats.reassemblyLimitHits),
             int64("tls_malformed", r -> r.stats.tlsMalformed));
 
+    /**
+     * DIR/readiness: the rows of {@code --readiness --format csv}, same names and order, typed
+     * (negotiated counts as one INT64 column per version, as in csv).
+     */
+    static final Table<ReadinessRow> READINESS = new Table<>("readiness", readinessColumns());
+
+    @SuppressWarnings("unchecked")
+    private static Column<ReadinessRow>[] readinessColumns() {
+        List<Column<ReadinessRow>> c = new java.util.ArrayList<>();
+        c.add(string("list", false, r -> r.list));
+        c.add(string("transport", true, r -> r.transport));
+        c.add(string("key", false, r -> r.key));
+        c.add(string("verdict", true, r -> r.verdict));
+        c.add(int64("connections", r -> r.connections));
+        for (int b = 0; b < TlsVersion.BUCKETS.length; b++) {
+            int bucket = b;
+            c.add(int64("negotiated_" + TlsVersion.BUCKETS[b], r -> r.negotiated[bucket]));
+        }
+        c.add(int64("legacy_connections", r -> r.legacyConnections));
+        c.add(int64("unknown_connections", r -> r.unknownConnections));
+        c.add(nullableInt64("peers", r -> r.peers));
+        c.add(nullableInt64("legacy_clients", r -> r.legacyClients));
+        c.add(string("max_offered", true, r -> r.maxOffered));
+        c.add(string("highest_negotiated", true, r -> r.highestNegotiated));
+        c.add(stringList("legacy_versions", r -> r.legacyVersions));
+        c.add(int64("talked_down", r -> r.talkedDown));
+        c.add(stringList("talked_down_by", r -> r.talkedDownBy));
+        c.add(int64("refused", r -> r.refused));
+        c.add(int64("fallback_scsv", r -> r.fallbackScsv));
+        c.add(int64("downgrade_retries", r -> r.downgradeRetries));
+        c.add(stringList("software", r -> r.software));
+        c.add(stringList("snis", r -> r.snis));
+        c.add(intList("alerts", r -> r.alerts));
+        c.add(string("ja3", true, r -> r.ja3));
+        c.add(string("ja4", true, r -> r.ja4));
+        c.add(string("name", true, r -> r.name));
+        c.add(string("source", true, r -> r.source));
+        c.add(timestamp("first_seen", r -> r.firstSeenMicros));
+        c.add(timestamp("last_seen", r -> r.lastSeenMicros));
+        return c.toArray(new Column[0]);
+    }
+
     /** "0x1301" as in jsonl, from a table so that writing a row formats nothing. */
     private static String cipherName(int suite) {
         if (suite < 0 || suite > 0xffff) return null;
@@ -127,6 +170,6 @@ final class Datasets {
     }
 
     static List<Table<?>> all() {
-        return List.of(CONNECTIONS, SUMMARY, RUN);
+        return List.of(CONNECTIONS, SUMMARY, READINESS, RUN);
     }
 }

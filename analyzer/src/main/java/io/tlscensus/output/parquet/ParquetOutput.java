@@ -1,6 +1,9 @@
 package io.tlscensus.output.parquet;
 
 import io.tlscensus.aggregate.ConnectionCube;
+import io.tlscensus.readiness.FingerprintTable;
+import io.tlscensus.readiness.Readiness;
+import io.tlscensus.readiness.ReadinessRow;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.tls.ConnectionRecord;
@@ -35,6 +38,8 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
     private final Instant start;
     private final PartNames names;
     private final ConnectionCube cube = new ConnectionCube();
+    /** Rows of DIR/readiness, fed here; the caller may share its own ({@link #useReadiness}). */
+    private Readiness readiness = new Readiness(FingerprintTable.builtIn());
     private final PartitionedDataset<ConnectionRecord> connections;
     private final PartitionedDataset.Settings settings;
     private final Thread cleanup;
@@ -89,6 +94,7 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         try {
             connections.write(r);
             cube.accept(r);
+            readiness.accept(r);
         } catch (IOException | RuntimeException e) {
             failure = failed(dir, e);
             connections.abort();
@@ -107,8 +113,11 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
                 dir.resolve("summary"), Datasets.SUMMARY, e -> e.getValue().firstSeenMicros, names, settings);
         PartitionedDataset<RunRow> run = new PartitionedDataset<>(dir.resolve("run"), Datasets.RUN,
                 r -> r.startMicros, names, settings);
+        PartitionedDataset<ReadinessRow> verdicts = new PartitionedDataset<>(dir.resolve("readiness"), Datasets.READINESS,
+                r -> r.firstSeenMicros, names, settings);
         try {
             for (Map.Entry<ConnectionCube.Key, ConnectionCube.Cell> row : cube.rowsByFirstSeen()) summary.write(row);
+            for (ReadinessRow row : readinessRows()) verdicts.write(row);
             RunRow row = new RunRow();
             row.runId = names.runId;
             row.version = version;
@@ -120,14 +129,17 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
             run.write(row);
             connections.finish();
             summary.finish();
+            verdicts.finish();
             run.finish();
             connections.commit();
             summary.commit();
+            verdicts.commit();
             run.commit();
             committed = true;
         } catch (IOException | RuntimeException e) {
             failure = failed(dir, e);
             summary.abort();
+            verdicts.abort();
             run.abort();
             throw failure;
         } finally {
@@ -145,6 +157,23 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         } catch (IllegalStateException e) {
             // shutting down: the hook runs anyway
         }
+    }
+
+    /**
+     * Makes the caller's readiness aggregate (with its --fingerprints table) the one written, so
+     * the report and the dataset agree; this sink feeds it, the caller must not. Call before the
+     * first connection.
+     */
+    public void useReadiness(Readiness shared) {
+        readiness = shared;
+    }
+
+    /** The rows with a time (hours and entries that saw a connection), oldest first, one partition at a time. */
+    private List<ReadinessRow> readinessRows() {
+        List<ReadinessRow> rows = new java.util.ArrayList<>(ReadinessRow.of(readiness));
+        rows.removeIf(r -> r.connections == 0);
+        rows.sort(java.util.Comparator.comparingLong(r -> Math.floorDiv(r.firstSeenMicros, PartitionedDataset.MICROS_PER_DAY)));
+        return rows;
     }
 
     public ConnectionCube cube() {

@@ -1,0 +1,473 @@
+package io.tlscensus.readiness;
+
+import io.tlscensus.aggregate.Grouping;
+import io.tlscensus.engine.ConnectionSink;
+import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.TlsVersion;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * TLS 1.2 readiness: who breaks when SSLv3, TLS 1.0/1.1 and DTLS 1.0 are switched off, and who
+ * must act. Fed one connection at a time; memory grows with the number of clients, servers, SNIs,
+ * fingerprints and hours, not with connections (every per-entry list is bounded).
+ *
+ * <p>Rules, in words:
+ * <ul>
+ * <li>A client's verdict comes from the highest version it ever offered: never TLS 1.2 or higher
+ * is {@link ClientVerdict#WILL_BREAK}; TLS 1.2+ but some server negotiated a legacy version with
+ * it is {@link ClientVerdict#SERVER_SIDE_LEGACY} (fix that server or proxy); else
+ * {@link ClientVerdict#READY}. No ClientHello seen: {@link ClientVerdict#UNKNOWN}.</li>
+ * <li>A server's (IP:port, or SNI) verdict comes from the highest version it was ever seen to
+ * negotiate with any client: legacy only is {@link ServerVerdict#LEGACY_ONLY}; TLS 1.2+ but also
+ * legacy with some clients is {@link ServerVerdict#LEGACY_FOR_OLD_CLIENTS} (those connections are
+ * the clients' limit, unless the client offered 1.2+: then it is counted as talked down, and the
+ * server is {@link ServerVerdict#TALKS_DOWN}); never a ServerHello is {@link ServerVerdict#UNKNOWN}.</li>
+ * <li>A connection without a ServerHello is "unknown": never guessed from the client's offer.</li>
+ * <li>QUIC (RFC 9001) is always TLS 1.3: a QUIC client whose hello was not seen still offered 1.3.</li>
+ * <li>Refused: an alert protocol_version (70) or handshake_failure (40) in clear text.</li>
+ * <li>Downgrade retry: the client sent TLS_FALLBACK_SCSV, or, within {@link #RETRY_WINDOW_MICROS}
+ * after a failed attempt (no ServerHello, or refused) to the same server and SNI, connected again
+ * offering a lower maximum version.</li>
+ * </ul>
+ */
+public final class Readiness implements ConnectionSink {
+    /** Peers, SNIs and software names kept per entry; more are counted, not stored. */
+    public static final int MAX_LISTED = 16;
+    /** A retry with a lower version counts as a downgrade retry within this time of the failure. */
+    public static final long RETRY_WINDOW_MICROS = 60_000_000L;
+    static final int ALERT_HANDSHAKE_FAILURE = 40;
+    static final int ALERT_PROTOCOL_VERSION = 70;
+    static final long MICROS_PER_HOUR = 3_600_000_000L;
+
+    public enum ClientVerdict {
+        WILL_BREAK("will break"), SERVER_SIDE_LEGACY("server-side legacy"), READY("ready"), UNKNOWN("unknown");
+
+        public final String label;
+
+        ClientVerdict(String label) {
+            this.label = label;
+        }
+    }
+
+    public enum ServerVerdict {
+        LEGACY_ONLY("legacy only"), TALKS_DOWN("talks clients down"), LEGACY_FOR_OLD_CLIENTS("legacy for old clients"),
+        MODERN("modern"), UNKNOWN("unknown");
+
+        public final String label;
+
+        ServerVerdict(String label) {
+            this.label = label;
+        }
+    }
+
+    /** What is common to every entry: connections by negotiated version, time span. */
+    public abstract static class Entry {
+        public final String key;
+        public long connections;
+        public final long[] negotiated = new long[TlsVersion.BUCKETS.length];
+        public long refused;
+        public long fallbackScsv;
+        public long downgradeRetries;
+        public long firstSeenMicros = Long.MAX_VALUE;
+        public long lastSeenMicros = Long.MIN_VALUE;
+
+        Entry(String key) {
+            this.key = key;
+        }
+
+        void count(ConnectionRecord r, boolean refused) {
+            connections++;
+            negotiated[TlsVersion.bucket(r.negotiatedVersion)]++;
+            if (refused) this.refused++;
+            if (r.fallbackScsv) fallbackScsv++;
+            firstSeenMicros = Math.min(firstSeenMicros, r.tsMicros);
+            lastSeenMicros = Math.max(lastSeenMicros, r.tsMicros);
+        }
+
+        public long legacyConnections() {
+            long n = 0;
+            for (int b : TlsVersion.LEGACY_BUCKETS) n += negotiated[b];
+            return n;
+        }
+
+        public long unknownConnections() {
+            return negotiated[TlsVersion.BUCKET_NONE];
+        }
+
+        /** Legacy versions negotiated, oldest first, by name. */
+        public List<String> legacyVersions() {
+            List<String> names = new ArrayList<>();
+            for (int b : TlsVersion.LEGACY_BUCKETS) if (negotiated[b] > 0) names.add(TlsVersion.BUCKETS[b]);
+            return names;
+        }
+
+        public abstract String verdictLabel();
+    }
+
+    /** One client address (with its VLAN and tunnel), over every transport. */
+    public static final class Client extends Entry {
+        /** Highest version offered (wire number), NONE when no ClientHello was seen. */
+        public int maxOffered = TlsVersion.NONE;
+        /** Highest version negotiated with any server, NONE without a ServerHello. */
+        public int highestNegotiated = TlsVersion.NONE;
+        /** Connections where the client offered TLS 1.2+ and a server chose a legacy version. */
+        public long talkedDown;
+        /** The servers that did that. */
+        public final Bounded talkedDownBy = new Bounded();
+        public final Bounded servers = new Bounded();
+        public final Bounded software = new Bounded();
+
+        Client(String key) {
+            super(key);
+        }
+
+        public ClientVerdict verdict() {
+            if (maxOffered == TlsVersion.NONE || !known(maxOffered)) return ClientVerdict.UNKNOWN;
+            if (isLegacy(maxOffered)) return ClientVerdict.WILL_BREAK;
+            return talkedDown > 0 ? ClientVerdict.SERVER_SIDE_LEGACY : ClientVerdict.READY;
+        }
+
+        @Override
+        public String verdictLabel() {
+            return verdict().label;
+        }
+    }
+
+    /** One server endpoint (transport, IP:port with VLAN and tunnel) or one SNI. */
+    public static final class Server extends Entry {
+        public final String transport;
+        public int highestNegotiated = TlsVersion.NONE;
+        /** Highest version any client offered it. */
+        public int maxOffered = TlsVersion.NONE;
+        public long talkedDown;
+        public final Set<String> clients = new HashSet<>();
+        /** Distinct clients per legacy bucket that negotiated it. */
+        public final Map<Integer, Set<String>> legacyClients = new TreeMap<>();
+        public final Bounded snis = new Bounded();
+
+        Server(String transport, String key) {
+            super(key);
+            this.transport = transport;
+        }
+
+        public ServerVerdict verdict() {
+            if (highestNegotiated == TlsVersion.NONE) return ServerVerdict.UNKNOWN;
+            if (legacyConnections() == 0) return ServerVerdict.MODERN;
+            if (isLegacy(highestNegotiated)) return ServerVerdict.LEGACY_ONLY;
+            return talkedDown > 0 ? ServerVerdict.TALKS_DOWN : ServerVerdict.LEGACY_FOR_OLD_CLIENTS;
+        }
+
+        @Override
+        public String verdictLabel() {
+            return verdict().label;
+        }
+
+        public long legacyClientCount() {
+            Set<String> all = new HashSet<>();
+            for (Set<String> s : legacyClients.values()) all.addAll(s);
+            return all.size();
+        }
+    }
+
+    /** One ClientHello fingerprint (JA3 and JA4), named from the table or left unnamed. */
+    public static final class Software extends Entry {
+        public final String ja3;
+        public final String ja4;
+        public final FingerprintTable.Match match;
+        public int maxOffered = TlsVersion.NONE;
+        public final Set<String> clients = new HashSet<>();
+
+        Software(String key, String ja3, String ja4, FingerprintTable.Match match) {
+            super(key);
+            this.ja3 = ja3;
+            this.ja4 = ja4;
+            this.match = match;
+        }
+
+        public String name() {
+            return match == null ? null : match.name();
+        }
+
+        @Override
+        public String verdictLabel() {
+            // "(no fingerprint)" mixes every client whose hello gave none: no one verdict for them.
+            if (ja3 == null && ja4 == null || !known(maxOffered)) return ClientVerdict.UNKNOWN.label;
+            return isLegacy(maxOffered) ? ClientVerdict.WILL_BREAK.label : ClientVerdict.READY.label;
+        }
+    }
+
+    /** A client refused by a server: protocol_version or handshake_failure alerts. */
+    public static final class Refusal extends Entry {
+        public final String client;
+        public final String server;
+        public final String sni;
+        public final TreeSet<Integer> alerts = new TreeSet<>();
+        public int maxOffered = TlsVersion.NONE;
+
+        Refusal(String key, String client, String server, String sni) {
+            super(key);
+            this.client = client;
+            this.server = server;
+            this.sni = sni;
+        }
+
+        @Override
+        public String verdictLabel() {
+            return "refused";
+        }
+    }
+
+    /** Up to {@link #MAX_LISTED} distinct strings in order of first sight, plus how many more. */
+    public static final class Bounded {
+        public final List<String> values = new ArrayList<>(2);
+        public long more;
+        private Set<String> seen;
+
+        void add(String s) {
+            if (s == null || values.contains(s)) return;
+            if (values.size() < MAX_LISTED) {
+                values.add(s);
+            } else {
+                if (seen == null) seen = new HashSet<>();
+                if (seen.add(s)) more++;
+            }
+        }
+
+        public int size() {
+            return values.size() + (int) more;
+        }
+    }
+
+    /** Last failed attempt of a client to one server and SNI, to spot a retry with a lower version. */
+    private static final class Attempt {
+        long failedAtMicros = Long.MIN_VALUE;
+        int failedMaxRank;
+    }
+
+    private final FingerprintTable fingerprints;
+    private final ClientFingerprints extractor;
+    private final Map<String, Client> clients = new HashMap<>();
+    private final Map<String, Server> servers = new HashMap<>();
+    private final Map<String, Server> snis = new HashMap<>();
+    private final Map<String, Software> software = new HashMap<>();
+    private final Map<String, Refusal> refusals = new HashMap<>();
+    private final Map<String, Attempt> attempts = new HashMap<>();
+    private final TreeMap<Long, long[]> hours = new TreeMap<>();
+    private long connections;
+
+    public Readiness(FingerprintTable fingerprints) {
+        this(fingerprints, ClientFingerprints.DEFAULT);
+    }
+
+    public Readiness(FingerprintTable fingerprints, ClientFingerprints extractor) {
+        this.fingerprints = fingerprints;
+        this.extractor = extractor;
+    }
+
+    @Override
+    public void accept(ConnectionRecord r) {
+        connections++;
+        boolean refused = r.alerts.contains(ALERT_PROTOCOL_VERSION) || r.alerts.contains(ALERT_HANDSHAKE_FAILURE);
+        boolean failed = refused || !r.serverHelloSeen;
+        int offered = offered(r);
+        String clientKey = Grouping.CLIENT.keyOf(r);
+        String serverKey = Grouping.SERVER.keyOf(r);
+        boolean retry = retried(clientKey + "\n" + r.transport + "\n" + serverKey + "\n" + r.sni, r.tsMicros,
+                TlsVersion.rank(offered), failed);
+        // Talked down: a legacy version although the client offered TLS 1.2+, or it only offered
+        // less because an earlier attempt failed (a retry, or TLS_FALLBACK_SCSV says so).
+        boolean talkedDown = isLegacy(r.negotiatedVersion)
+                && (known(offered) && !isLegacy(offered) || retry || r.fallbackScsv);
+
+        Client c = clients.computeIfAbsent(clientKey, Client::new);
+        c.count(r, refused);
+        c.maxOffered = higher(c.maxOffered, offered);
+        c.highestNegotiated = higher(c.highestNegotiated, r.negotiatedVersion);
+        c.servers.add(serverKey);
+        if (talkedDown) {
+            c.talkedDown++;
+            c.talkedDownBy.add(serverKey + (r.sni == null ? "" : " (" + r.sni + ")"));
+        }
+
+        if (retry) c.downgradeRetries++;
+
+        server(servers, r.transport, r.transport + " " + serverKey, serverKey, r, offered, refused, talkedDown, clientKey, retry);
+        String sniKey = r.sni == null ? "(no sni)" : r.sni;
+        server(snis, r.transport, r.transport + " " + sniKey, sniKey, r, offered, refused, talkedDown, clientKey, retry);
+
+        String ja3 = r.clientHelloSeen ? extractor.ja3(r) : null;
+        String ja4 = r.clientHelloSeen ? extractor.ja4(r) : null;
+        String softwareKey = ja3 == null && ja4 == null ? "(no fingerprint)" : (ja4 != null ? ja4 : "") + "|" + (ja3 != null ? ja3 : "");
+        Software s = software.computeIfAbsent(softwareKey, k -> new Software(k, ja3, ja4, fingerprints.lookup(ja3, ja4)));
+        s.count(r, refused);
+        s.maxOffered = higher(s.maxOffered, offered);
+        s.clients.add(clientKey);
+        if (retry) s.downgradeRetries++;
+        c.software.add(s.name() != null ? s.name() : ja4 != null ? "JA4 " + ja4 : ja3 != null ? "JA3 " + ja3 : null);
+
+        if (refused) {
+            String key = clientKey + "\n" + r.transport + " " + serverKey + "\n" + r.sni;
+            Refusal f = refusals.computeIfAbsent(key, k -> new Refusal(k, clientKey, r.transport + " " + serverKey, r.sni));
+            f.count(r, true);
+            f.maxOffered = higher(f.maxOffered, offered);
+            for (int a : r.alerts) if (a == ALERT_PROTOCOL_VERSION || a == ALERT_HANDSHAKE_FAILURE) f.alerts.add(a);
+        }
+
+        long hour = Math.floorDiv(r.tsMicros, MICROS_PER_HOUR);
+        hours.computeIfAbsent(hour, h -> new long[TlsVersion.BUCKETS.length])[TlsVersion.bucket(r.negotiatedVersion)]++;
+    }
+
+    private void server(Map<String, Server> map, String transport, String mapKey, String key, ConnectionRecord r,
+                        int offered, boolean refused, boolean talkedDown, String client, boolean retry) {
+        Server s = map.computeIfAbsent(mapKey, k -> new Server(transport, key));
+        s.count(r, refused);
+        s.highestNegotiated = higher(s.highestNegotiated, r.negotiatedVersion);
+        s.maxOffered = higher(s.maxOffered, offered);
+        s.clients.add(client);
+        if (talkedDown) s.talkedDown++;
+        if (retry) s.downgradeRetries++;
+        if (isLegacy(r.negotiatedVersion)) {
+            s.legacyClients.computeIfAbsent(TlsVersion.bucket(r.negotiatedVersion), b -> new HashSet<>()).add(client);
+        }
+        if (r.sni != null) s.snis.add(r.sni);
+    }
+
+    /** Whether this connection is a retry with a lower maximum version after a failed attempt. */
+    private boolean retried(String pair, long ts, int maxRank, boolean failed) {
+        Attempt a = attempts.get(pair);
+        boolean retry = a != null && ts >= a.failedAtMicros && ts - a.failedAtMicros <= RETRY_WINDOW_MICROS
+                && maxRank > 0 && maxRank < a.failedMaxRank;
+        if (failed) {
+            if (a == null) attempts.put(pair, a = new Attempt());
+            a.failedAtMicros = ts;
+            a.failedMaxRank = maxRank;
+        }
+        return retry;
+    }
+
+    /** The highest version the client offered; QUIC carries TLS 1.3 by definition (RFC 9001). */
+    static int offered(ConnectionRecord r) {
+        int max = r.clientMaxVersion();
+        if ("quic".equals(r.transport) && (max == TlsVersion.NONE || TlsVersion.rank(max) < TlsVersion.rank(TlsVersion.TLS13))) {
+            return TlsVersion.TLS13;
+        }
+        return max;
+    }
+
+    /** SSLv2, SSLv3, TLS 1.0, TLS 1.1, DTLS 1.0. */
+    public static boolean isLegacy(int version) {
+        if (version == TlsVersion.NONE) return false;
+        int b = TlsVersion.bucket(version);
+        for (int l : TlsVersion.LEGACY_BUCKETS) if (b == l) return true;
+        return false;
+    }
+
+    /** A version we can rank: not an unknown number (the summaries' "other"). */
+    static boolean known(int version) {
+        return version != TlsVersion.NONE && TlsVersion.bucket(version) != TlsVersion.BUCKET_OTHER;
+    }
+
+    private static int higher(int a, int b) {
+        if (!known(b)) return known(a) ? a : (a == TlsVersion.NONE ? b : a);
+        if (!known(a)) return b;
+        return TlsVersion.rank(b) > TlsVersion.rank(a) ? b : a;
+    }
+
+    // ---------------------------------------------------------------- results
+
+    public long connections() {
+        return connections;
+    }
+
+    /** Clients, most urgent first: will break, then server-side legacy, then by legacy connections. */
+    public List<Client> clients() {
+        List<Client> list = new ArrayList<>(clients.values());
+        list.sort(Comparator.<Client>comparingInt(c -> c.verdict().ordinal())
+                .thenComparingLong(c -> -c.legacyConnections())
+                .thenComparingLong(c -> -c.connections)
+                .thenComparing(c -> c.key));
+        return list;
+    }
+
+    public List<Server> servers() {
+        return sortedServers(servers.values());
+    }
+
+    public List<Server> snis() {
+        return sortedServers(snis.values());
+    }
+
+    private static List<Server> sortedServers(Collection<Server> values) {
+        List<Server> list = new ArrayList<>(values);
+        list.sort(Comparator.<Server>comparingInt(s -> s.verdict().ordinal())
+                .thenComparingLong(s -> -s.legacyConnections())
+                .thenComparingLong(s -> -s.connections)
+                .thenComparing(s -> s.transport)
+                .thenComparing(s -> s.key));
+        return list;
+    }
+
+    /** Fingerprints, legacy-offering first, then by clients. */
+    public List<Software> software() {
+        List<Software> list = new ArrayList<>(software.values());
+        list.sort(Comparator.<Software>comparingInt(s -> legacyFirst(s.maxOffered))
+                .thenComparingLong(s -> -s.clients.size())
+                .thenComparingLong(s -> -s.connections)
+                .thenComparing(s -> s.key));
+        return list;
+    }
+
+    public List<Refusal> refusals() {
+        List<Refusal> list = new ArrayList<>(refusals.values());
+        list.sort(Comparator.<Refusal>comparingLong(f -> -f.connections).thenComparing(f -> f.key));
+        return list;
+    }
+
+    /** Connections by negotiated bucket per hour of capture time (UTC), hour index to counts. */
+    public TreeMap<Long, long[]> hours() {
+        return hours;
+    }
+
+    /** The same per UTC day. */
+    public TreeMap<Long, long[]> days() {
+        TreeMap<Long, long[]> days = new TreeMap<>();
+        hours.forEach((h, counts) -> {
+            long[] d = days.computeIfAbsent(Math.floorDiv(h, 24L), k -> new long[counts.length]);
+            for (int i = 0; i < counts.length; i++) d[i] += counts[i];
+        });
+        return days;
+    }
+
+    public Map<ClientVerdict, Long> clientVerdicts() {
+        Map<ClientVerdict, Long> counts = new java.util.EnumMap<>(ClientVerdict.class);
+        for (ClientVerdict v : ClientVerdict.values()) counts.put(v, 0L);
+        for (Client c : clients.values()) counts.merge(c.verdict(), 1L, Long::sum);
+        return counts;
+    }
+
+    public Map<ServerVerdict, Long> serverVerdicts() {
+        Map<ServerVerdict, Long> counts = new java.util.EnumMap<>(ServerVerdict.class);
+        for (ServerVerdict v : ServerVerdict.values()) counts.put(v, 0L);
+        for (Server s : servers.values()) counts.merge(s.verdict(), 1L, Long::sum);
+        return counts;
+    }
+
+    public long downgradeRetryClients() {
+        return clients.values().stream().filter(c -> c.downgradeRetries > 0 || c.fallbackScsv > 0).count();
+    }
+
+    private static int legacyFirst(int offered) {
+        if (!known(offered)) return 2;
+        return isLegacy(offered) ? 0 : 1;
+    }
+}

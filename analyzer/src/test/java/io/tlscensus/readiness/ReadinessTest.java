@@ -1,0 +1,255 @@
+package io.tlscensus.readiness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tlscensus.testing.CliRun;
+import io.tlscensus.testing.TlsBytes;
+import io.tlscensus.tls.ClientHello;
+import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.TlsVersion;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tlscensus.readiness.SyntheticCapture.hello;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Verdicts on hand-built handshakes with known behaviour: what the real samples cannot show
+ * (retries with a lower version, TLS_FALLBACK_SCSV, handshake_failure, connections never
+ * answered), run through the command line like a user would.
+ */
+class ReadinessTest {
+    private static final long T0 = 1_700_000_000_000_000L; // 2023-11-14T22:13:20Z
+    private static final long SECOND = 1_000_000L;
+
+    @TempDir
+    static Path dir;
+    static Path pcap;
+    static Map<String, JsonNode> clients = new HashMap<>();
+    static Map<String, JsonNode> servers = new HashMap<>();
+    static List<JsonNode> rows;
+
+    @BeforeAll
+    static void capture() throws Exception {
+        pcap = dir.resolve("synthetic.pcap");
+        try (SyntheticCapture c = new SyntheticCapture(pcap)) {
+            c.connection(T0, 10, 443, hello(0x0304, "shop.example"), 0x0304, 0);                  // ready
+            c.connection(T0 + SECOND, 11, 8443, hello(0x0304, "old.example"), 0x0301, 0);         // talked down
+            c.connection(T0 + 2 * SECOND, 12, 9443, hello(0x0304, "retry.example"), 0, 70);       // refused ...
+            c.connection(T0 + 4 * SECOND, 12, 9443, hello(0x0301, "retry.example")                // ... retries lower
+                    .cipherSuites(0xc014, 0x002f, 0x5600), 0x0301, 0);
+            c.connection(T0 + 5 * SECOND, 13, 443, hello(0x0301, "shop.example"), 0x0301, 0);     // 1.0-only client
+            c.connection(T0 + 6 * SECOND, 14, 443, hello(0x0304, "shop.example"), 0, 0);          // never answered
+            c.connection(T0 + 7 * SECOND, 15, 10443, hello(0x0302, "strict.example"), 0, 40);     // handshake_failure
+            c.connection(T0 + 8 * SECOND, 16, 11443, hello(0x0304, "late.example"), 0, 70);       // fails, and ...
+            c.connection(T0 + 3 * 3600 * SECOND, 16, 11443, hello(0x0303, "late.example"), 0x0303, 0); // ... 3 h later: no retry
+        }
+        CliRun run = CliRun.of("-q", "-r", pcap.toString(), "--readiness", "--format", "jsonl");
+        assertEquals(0, run.exitStatus, run.toString());
+        rows = run.jsonLines();
+        for (JsonNode r : rows) {
+            if (r.get("list").asText().equals("client")) clients.put(r.get("key").asText(), r);
+            if (r.get("list").asText().equals("server")) servers.put(r.get("key").asText(), r);
+        }
+    }
+
+    private static JsonNode client(int octet) {
+        JsonNode c = clients.get("10.77.0." + octet);
+        assertTrue(c != null, "client 10.77.0." + octet + " in " + clients.keySet());
+        return c;
+    }
+
+    @Test
+    void clientVerdicts() {
+        assertEquals(7, clients.size());
+        assertEquals("ready", client(10).get("verdict").asText());
+        assertEquals("server-side legacy", client(11).get("verdict").asText());
+        assertEquals("[\"10.77.0.1:8443 (old.example)\"]", client(11).get("talked_down_by").toString());
+        assertEquals("server-side legacy", client(12).get("verdict").asText(), "it fell back to 1.0 after being refused");
+        assertEquals("will break", client(13).get("verdict").asText());
+        assertEquals("TLSv1.0", client(13).get("max_offered").asText());
+        assertEquals("will break", client(15).get("verdict").asText());
+        assertEquals("ready", client(16).get("verdict").asText());
+    }
+
+    @Test
+    void noServerHelloIsUnknownNeverGuessed() {
+        JsonNode c = client(14);
+        assertEquals("ready", c.get("verdict").asText(), "verdict from what it offered");
+        assertTrue(c.get("highest_negotiated").isNull(), "no version made up from the offer");
+        assertEquals(1, c.get("unknown_connections").asInt());
+        assertEquals(1, c.get("negotiated").get("none").asInt());
+        assertEquals(0, c.get("negotiated").get("TLSv1.3").asInt());
+    }
+
+    @Test
+    void retriesAndFallbackScsvAreFlagged() {
+        JsonNode c = client(12);
+        assertEquals(1, c.get("downgrade_retries").asInt());
+        assertEquals(1, c.get("fallback_scsv").asInt());
+        assertEquals(1, c.get("refused").asInt());
+        assertEquals(0, client(16).get("downgrade_retries").asInt(), "3 hours later is not a retry");
+        assertEquals(0, client(16).get("fallback_scsv").asInt());
+        assertEquals(0, client(11).get("downgrade_retries").asInt());
+    }
+
+    @Test
+    void refusalsNameTheAlert() {
+        Map<String, String> alerts = new HashMap<>();
+        for (JsonNode r : rows) if (r.get("list").asText().equals("refused")) alerts.put(r.get("key").asText(), r.get("alerts").toString());
+        assertEquals(Map.of("10.77.0.12 -> tcp 10.77.0.1:9443", "[70]", "10.77.0.15 -> tcp 10.77.0.1:10443", "[40]",
+                "10.77.0.16 -> tcp 10.77.0.1:11443", "[70]"), alerts);
+    }
+
+    @Test
+    void serverVerdicts() {
+        JsonNode shop = servers.get("10.77.0.1:443");
+        assertEquals("legacy for old clients", shop.get("verdict").asText(), "gave 1.3 to one client, 1.0 to a 1.0-only one");
+        assertEquals("TLSv1.3", shop.get("highest_negotiated").asText());
+        assertEquals(3, shop.get("peers").asInt());
+        assertEquals(1, shop.get("legacy_clients").asInt());
+        assertEquals(1, shop.get("unknown_connections").asInt());
+        assertEquals("legacy only", servers.get("10.77.0.1:8443").get("verdict").asText());
+        assertEquals(1, servers.get("10.77.0.1:8443").get("talked_down").asInt());
+        JsonNode retry = servers.get("10.77.0.1:9443");
+        assertEquals("legacy only", retry.get("verdict").asText());
+        assertEquals(1, retry.get("talked_down").asInt(), "the client only offered 1.0 because 1.3 was refused");
+        assertEquals("unknown", servers.get("10.77.0.1:10443").get("verdict").asText());
+        assertEquals("modern", servers.get("10.77.0.1:11443").get("verdict").asText());
+        assertEquals("tcp", shop.get("transport").asText());
+    }
+
+    @Test
+    void hoursOfCaptureTime() {
+        Map<String, Integer> hours = new HashMap<>();
+        for (JsonNode r : rows) if (r.get("list").asText().equals("hour")) hours.put(r.get("key").asText(), r.get("connections").asInt());
+        assertEquals(Map.of("2023-11-14T22:00Z", 8, "2023-11-15T01:00Z", 1), hours);
+    }
+
+    @Test
+    void csvHasTheSameRows() {
+        CliRun run = CliRun.of("-q", "-r", pcap.toString(), "--readiness", "--format", "csv");
+        assertEquals(0, run.exitStatus, run.toString());
+        String[] lines = run.stdout.split("\n");
+        assertEquals(rows.size() + 1, lines.length);
+        assertTrue(lines[0].startsWith("list,transport,key,verdict,connections,negotiated_SSLv2,"), lines[0]);
+        assertTrue(run.stdout.contains("\nclient,,10.77.0.13,will break,1,"), run.stdout);
+    }
+
+    @Test
+    void terminalSummaryEndsWithVerdicts() {
+        CliRun run = CliRun.of("-q", "-r", pcap.toString());
+        assertEquals(0, run.exitStatus, run.toString());
+        String tail = run.stdout.substring(run.stdout.indexOf("TLS 1.2 readiness:"));
+        assertTrue(tail.startsWith("TLS 1.2 readiness: clients 2 will break, 2 server-side legacy, 3 ready;"), tail);
+        assertTrue(tail.contains("3 clients refused"), tail);
+        assertTrue(tail.contains("1 retrying with a lower version"), tail);
+        assertTrue(tail.contains("will break          10.77.0.13 (max TLSv1.0), 10.77.0.15 (max TLSv1.1)"), tail);
+        assertTrue(tail.contains("legacy servers      10.77.0.1:9443 [legacy only: TLSv1.0 1 conns/1 clients; best TLSv1.0], "
+                + "10.77.0.1:8443 [legacy only"), tail);
+        assertTrue(tail.contains("retrying            10.77.0.12 (1 retries, 1 with fallback SCSV)"), tail);
+    }
+
+    @Test
+    void fallbackScsvIsReadFromTheCipherList() {
+        ConnectionRecord with = new ConnectionRecord();
+        byte[] body = TlsBytes.clientHello().cipherSuites(0xc02f, 0x5600).body();
+        assertTrue(ClientHello.parse(body, 0, body.length, with));
+        assertTrue(with.fallbackScsv);
+        ConnectionRecord without = new ConnectionRecord();
+        body = TlsBytes.clientHello().cipherSuites(0xc02f, 0x0056, 0x0000).body();
+        assertTrue(ClientHello.parse(body, 0, body.length, without));
+        assertFalse(without.fallbackScsv);
+    }
+
+    @Test
+    void quicIsTls13AndDtls10IsLegacy() {
+        Readiness r = new Readiness(FingerprintTable.empty(), ClientFingerprints.NONE);
+        ConnectionRecord quic = record("10.1.1.1", "quic", TlsVersion.NONE, TlsVersion.NONE);
+        r.accept(quic);
+        ConnectionRecord dtls = record("10.1.1.2", "udp", TlsVersion.DTLS10, TlsVersion.DTLS10);
+        r.accept(dtls);
+        Map<String, Readiness.Client> byKey = new HashMap<>();
+        for (Readiness.Client c : r.clients()) byKey.put(c.key, c);
+        assertEquals(TlsVersion.TLS13, byKey.get("10.1.1.1").maxOffered);
+        assertEquals(Readiness.ClientVerdict.READY, byKey.get("10.1.1.1").verdict());
+        assertEquals(Readiness.ClientVerdict.WILL_BREAK, byKey.get("10.1.1.2").verdict());
+        assertEquals(1, byKey.get("10.1.1.2").legacyConnections());
+    }
+
+    @Test
+    void fingerprintsAreNamedFromTheTableAndUnknownOnesGrouped() throws Exception {
+        Path extra = dir.resolve("mine.tsv");
+        Files.writeString(extra, "# mine\nja3\t0123456789abcdef0123456789ABCDEF\tOur old scanner\tlab capture 2024\n");
+        FingerprintTable table = FingerprintTable.builtIn().withFile(extra);
+        ClientFingerprints fixed = new ClientFingerprints() {
+            @Override
+            public String ja3(ConnectionRecord r) {
+                return r.client.endsWith(".1") ? "0123456789abcdef0123456789abcdef"
+                        : r.client.endsWith(".2") ? "c6dbf3152a545382a95425e390e2d2e8" : "ffffffffffffffffffffffffffffffff";
+            }
+
+            @Override
+            public String ja4(ConnectionRecord r) {
+                return null;
+            }
+        };
+        Readiness r = new Readiness(table, fixed);
+        for (String c : List.of("10.1.1.1", "10.1.1.2", "10.1.1.3", "10.1.1.4")) r.accept(record(c, "tcp", TlsVersion.TLS10, TlsVersion.TLS10));
+        Map<String, Readiness.Software> byJa3 = new HashMap<>();
+        for (Readiness.Software s : r.software()) byJa3.put(s.ja3, s);
+        assertEquals("Our old scanner", byJa3.get("0123456789abcdef0123456789abcdef").name());
+        assertEquals("lab capture 2024", byJa3.get("0123456789abcdef0123456789abcdef").match.source());
+        assertEquals("openssl s_client 3.0 -tls1", byJa3.get("c6dbf3152a545382a95425e390e2d2e8").name(), "built-in entry");
+        Readiness.Software unknown = byJa3.get("ffffffffffffffffffffffffffffffff");
+        assertNull(unknown.name(), "not guessed");
+        assertEquals(2, unknown.clients.size(), "grouped");
+        assertEquals("will break", unknown.verdictLabel());
+    }
+
+    @Test
+    void aBadFingerprintFileIsOneLine() throws Exception {
+        Path bad = dir.resolve("bad.tsv");
+        Files.writeString(bad, "ja3\tnot-a-hash\tx\n");
+        CliRun run = CliRun.of("-q", "-r", pcap.toString(), "--fingerprints", bad.toString());
+        assertEquals(2, run.exitStatus, run.toString());
+        assertEquals("tlscensus: " + bad + ":1: a JA3 is 32 hex digits (the MD5), not 'not-a-hash'\n", run.stderr);
+        run = CliRun.of("-q", "-r", pcap.toString(), "--fingerprints", dir.resolve("missing.tsv").toString());
+        assertEquals(2, run.exitStatus, run.toString());
+        assertEquals("tlscensus: " + dir.resolve("missing.tsv") + ": no such file\n", run.stderr);
+    }
+
+    @Test
+    void readinessAndConnectionsDoNotMix() {
+        CliRun run = CliRun.of("-r", pcap.toString(), "--readiness", "--connections");
+        assertEquals(2, run.exitStatus);
+        assertTrue(run.stderr.startsWith("tlscensus: --readiness and --connections cannot be combined"), run.stderr);
+        run = CliRun.of("-i", "lo", "--report", "x.html");
+        assertEquals(2, run.exitStatus);
+        assertTrue(run.stderr.startsWith("tlscensus: --readiness, --report and --fingerprints apply to capture files (-r), not yet to -i"),
+                run.stderr);
+    }
+
+    private static ConnectionRecord record(String client, String transport, int offered, int negotiated) {
+        ConnectionRecord r = new ConnectionRecord();
+        r.client = client;
+        r.server = "192.0.2.1";
+        r.serverPort = 443;
+        r.transport = transport;
+        r.tsMicros = T0;
+        r.clientHelloSeen = offered != TlsVersion.NONE;
+        r.clientHelloVersion = offered;
+        r.serverHelloSeen = negotiated != TlsVersion.NONE;
+        r.negotiatedVersion = negotiated;
+        return r;
+    }
+}
