@@ -49,22 +49,20 @@ final class CensusRun {
             PrintWriter out = file != null ? file.writer()
                     : new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
             ReportWriter writer = ReportWriter.create(options.format, out);
-            ConnectionSink sink = options.connections ? r -> {
-                census.accept(r);
-                writer.accept(r);
-            } : census;
-            CensusEngine engine = new CensusEngine(options.limits, sink);
             Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
             long started = System.nanoTime();
+            CaptureStats stats;
             try {
-                for (String input : inputs) readInput(input, engine, progress);
+                stats = options.threads > 1 ? new ParallelReading(this, options, census, writer, progress).run(inputs)
+                        : readSequentially(inputs, census, writer, progress);
             } finally {
                 progress.stop();
             }
-            CaptureStats stats = engine.stats();
             stats.elapsedNanos = System.nanoTime() - started;
             stats.inputBytes = progress.bytesDone();
-            stats.damagedInputs = damaged + unreadable;
+            synchronized (this) {
+                stats.damagedInputs = damaged + unreadable;
+            }
             if (!options.connections) writer.summary(census);
             writer.flush();
             if (file != null) file.commit();
@@ -77,6 +75,16 @@ final class CensusRun {
             return ExitStatus.USAGE;
         }
         return damaged + unreadable > 0 ? ExitStatus.DAMAGED : ExitStatus.OK;
+    }
+
+    private CaptureStats readSequentially(List<String> inputs, Census census, ReportWriter writer, Progress progress) {
+        ConnectionSink sink = options.connections ? r -> {
+            census.accept(r);
+            writer.accept(r);
+        } : census;
+        CensusEngine engine = new CensusEngine(options.limits, sink);
+        for (String input : inputs) readInput(input, engine, progress, true);
+        return engine.stats();
     }
 
     /** Expands directories (captures only, by magic) and reports paths that do not exist. */
@@ -115,34 +123,45 @@ final class CensusRun {
         return files;
     }
 
-    private void readInput(String name, CensusEngine engine, Progress progress) {
+    /**
+     * Reads one input through the engine. With {@code report} false (shards other than the first
+     * of a file read by several threads) problems are neither printed nor counted: the first shard
+     * meets the same ones at the same place.
+     */
+    void readInput(String name, CensusEngine engine, Progress progress, boolean report) {
         CaptureSource source;
         try {
             source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name));
         } catch (CaptureFormatException e) {
-            error(name, e.getMessage());
-            unreadable++;
+            if (report) problem(name, e.getMessage(), false);
             return;
         } catch (IOException e) {
-            error(name, describe(e));
-            unreadable++;
+            if (report) problem(name, describe(e), false);
             return;
         }
-        read++;
+        if (report) countRead();
         engine.beginInput(name);
-        progress.begin(source);
+        if (report) progress.begin(source);
         try (source) {
             source.readAll(engine);
         } catch (CaptureFormatException e) {
-            error(name, e.getMessage() + "; the packets before it were counted");
-            damaged++;
+            if (report) problem(name, e.getMessage() + "; the packets before it were counted", true);
         } catch (IOException e) {
-            error(name, describe(e) + "; the packets before it were counted");
-            damaged++;
+            if (report) problem(name, describe(e) + "; the packets before it were counted", true);
         } finally {
             engine.endInput();
-            progress.end(source);
+            if (report) progress.end(source);
         }
+    }
+
+    private synchronized void countRead() {
+        read++;
+    }
+
+    private synchronized void problem(String name, String message, boolean damage) {
+        error(name, message);
+        if (damage) damaged++;
+        else unreadable++;
     }
 
     private static String describe(IOException e) {
