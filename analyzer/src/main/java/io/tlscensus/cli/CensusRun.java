@@ -4,6 +4,7 @@ import io.tlscensus.aggregate.Census;
 import io.tlscensus.capture.CaptureFormatException;
 import io.tlscensus.capture.CaptureSource;
 import io.tlscensus.capture.Captures;
+import io.tlscensus.capture.PacketHandler;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
@@ -21,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** One run over the inputs: every capture through one engine, then the results in one place. */
 final class CensusRun {
@@ -129,6 +131,12 @@ final class CensusRun {
      * meets the same ones at the same place.
      */
     void readInput(String name, CensusEngine engine, Progress progress, boolean report) {
+        readInput(name, engine, engine::beginInput, engine::endInput, progress, report);
+    }
+
+    /** As above, for any packet handler: {@code begin} before its first packet, {@code end} after the last. */
+    void readInput(String name, PacketHandler handler, Consumer<String> begin, Runnable end, Progress progress,
+                   boolean report) {
         CaptureSource source;
         try {
             source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name));
@@ -140,16 +148,16 @@ final class CensusRun {
             return;
         }
         if (report) countRead();
-        engine.beginInput(name);
+        begin.accept(name);
         if (report) progress.begin(source);
         try (source) {
-            source.readAll(engine);
+            source.readAll(handler);
         } catch (CaptureFormatException e) {
             if (report) problem(name, e.getMessage() + "; the packets before it were counted", true);
         } catch (IOException e) {
             if (report) problem(name, describe(e) + "; the packets before it were counted", true);
         } finally {
-            engine.endInput();
+            end.run();
             if (report) progress.end(source);
         }
     }

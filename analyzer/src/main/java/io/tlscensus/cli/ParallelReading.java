@@ -77,16 +77,38 @@ final class ParallelReading {
     private void sharded(String input, int shards, CaptureStats total) {
         Worker[] workers = new Worker[shards];
         EngineLimits limits = options.limits.perShard(shards);
+        CensusEngine[] engines = new CensusEngine[shards];
         for (int s = 0; s < shards; s++) {
-            Worker w = new Worker(limits, s, shards, null);
-            boolean report = s == 0;
-            w.task = () -> run.readInput(input, w.engine, progress, report);
-            workers[s] = w;
+            workers[s] = new Worker(limits, s, shards, null);
+            engines[s] = workers[s].engine;
         }
+        if (Boolean.getBoolean("tlscensus.duplicateWalk")) {
+            for (int s = 0; s < shards; s++) {
+                Worker w = workers[s];
+                boolean report = s == 0;
+                w.task = () -> run.readInput(input, w.engine, progress, report);
+            }
+            runAll(workers);
+            sumShards(workers, total);
+            return;
+        }
+        ShardPipeline pipeline = new ShardPipeline(engines, input);
+        run.readInput(input, pipeline, name -> {
+            for (CensusEngine e : engines) e.beginInput(name);
+            pipeline.start();
+        }, () -> {
+            pipeline.finish();
+            for (CensusEngine e : engines) e.endInput();
+        }, progress, true);
+        for (Worker w : workers) census.merge(w.census);
+        sumShards(workers, total);
+    }
+
+    private static void sumShards(Worker[] workers, CaptureStats total) {
         // The shards hold their flows at the same time: the peak is their sum.
         long peak = 0;
         CaptureStats file = new CaptureStats();
-        for (Worker w : runAll(workers)) {
+        for (Worker w : workers) {
             peak += w.engine.stats().peakFlows;
             file.merge(w.engine.stats());
         }
