@@ -4,6 +4,7 @@ import io.tlscensus.aggregate.Census;
 import io.tlscensus.capture.CaptureFormatException;
 import io.tlscensus.capture.CaptureSource;
 import io.tlscensus.capture.Captures;
+import io.tlscensus.capture.PacketHandler;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
@@ -28,6 +29,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** One run over the inputs: every capture through one engine, then the results in one place. */
 final class CensusRun {
@@ -60,27 +62,29 @@ final class CensusRun {
             PrintWriter out = file != null ? file.writer()
                     : new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
             ReportWriter writer = ReportWriter.create(options.format, out);
-            ConnectionSink sink = options.connections ? r -> {
-                census.accept(r);
-                writer.accept(r);
-            } : census;
+            // Everything a connection goes to besides the census; not thread-safe, so serialised
+            // when several threads read (each worker keeps its own census, merged at the end).
+            ConnectionSink shared = options.connections ? writer : null;
             Readiness readiness = readiness(parquet);
-            if (readiness != null && parquet == null) sink = both(sink, readiness);
-            if (parquet != null) sink = both(sink, parquet);
-            CensusEngine engine = new CensusEngine(options.limits, sink);
+            if (readiness != null && parquet == null) shared = both(shared, readiness);
+            if (parquet != null) shared = both(shared, parquet);
+            if (shared != null && options.threads > 1) shared = synchronizedSink(shared);
             Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
             long started = System.nanoTime();
+            CaptureStats stats;
             try {
-                for (String input : inputs) readInput(input, engine, progress);
+                stats = options.threads > 1 ? new ParallelReading(this, options, census, shared, progress).run(inputs)
+                        : readSequentially(inputs, census, shared, progress);
             } catch (UncheckedIOException e) {
                 throw e.getCause(); // a Parquet write failed: one line from Main, exit status 2
             } finally {
                 progress.stop();
             }
-            CaptureStats stats = engine.stats();
             stats.elapsedNanos = System.nanoTime() - started;
             stats.inputBytes = progress.bytesDone();
-            stats.damagedInputs = damaged + unreadable;
+            synchronized (this) {
+                stats.damagedInputs = damaged + unreadable;
+            }
             if (options.readiness) ReadinessWriter.write(options.format, readiness, out);
             else if (!options.connections) writer.summary(census);
             if (readiness != null && !options.connections && !options.readiness && options.format.equals("table")) {
@@ -125,11 +129,30 @@ final class CensusRun {
         return readiness;
     }
 
+    /** Both sinks in order; a null one is left out. */
     private static ConnectionSink both(ConnectionSink first, ConnectionSink second) {
+        if (first == null) return second;
+        if (second == null) return first;
         return r -> {
             first.accept(r);
             second.accept(r);
         };
+    }
+
+    /** One lock around a sink that worker threads share. */
+    private static ConnectionSink synchronizedSink(ConnectionSink sink) {
+        return r -> {
+            synchronized (sink) {
+                sink.accept(r);
+            }
+        };
+    }
+
+    private CaptureStats readSequentially(List<String> inputs, Census census, ConnectionSink shared,
+                                          Progress progress) {
+        CensusEngine engine = new CensusEngine(options.limits, both(census, shared));
+        for (String input : inputs) readInput(input, engine, progress, true);
+        return engine.stats();
     }
 
     /** Expands directories (captures only, by magic) and reports paths that do not exist. */
@@ -168,34 +191,51 @@ final class CensusRun {
         return files;
     }
 
-    private void readInput(String name, CensusEngine engine, Progress progress) {
+    /**
+     * Reads one input through the engine. With {@code report} false (shards other than the first
+     * of a file read by several threads) problems are neither printed nor counted: the first shard
+     * meets the same ones at the same place.
+     */
+    void readInput(String name, CensusEngine engine, Progress progress, boolean report) {
+        readInput(name, engine, engine::beginInput, engine::endInput, progress, report);
+    }
+
+    /** As above, for any packet handler: {@code begin} before its first packet, {@code end} after the last. */
+    void readInput(String name, PacketHandler handler, Consumer<String> begin, Runnable end, Progress progress,
+                   boolean report) {
         CaptureSource source;
         try {
             source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name));
         } catch (CaptureFormatException e) {
-            error(name, e.getMessage());
-            unreadable++;
+            if (report) problem(name, e.getMessage(), false);
             return;
         } catch (IOException e) {
-            error(name, describe(e));
-            unreadable++;
+            if (report) problem(name, describe(e), false);
             return;
         }
-        read++;
-        engine.beginInput(name);
-        progress.begin(source);
+        if (report) countRead();
+        begin.accept(name);
+        if (report) progress.begin(source);
         try (source) {
-            source.readAll(engine);
+            source.readAll(handler);
         } catch (CaptureFormatException e) {
-            error(name, e.getMessage() + "; the packets before it were counted");
-            damaged++;
+            if (report) problem(name, e.getMessage() + "; the packets before it were counted", true);
         } catch (IOException e) {
-            error(name, describe(e) + "; the packets before it were counted");
-            damaged++;
+            if (report) problem(name, describe(e) + "; the packets before it were counted", true);
         } finally {
-            engine.endInput();
-            progress.end(source);
+            end.run();
+            if (report) progress.end(source);
         }
+    }
+
+    private synchronized void countRead() {
+        read++;
+    }
+
+    private synchronized void problem(String name, String message, boolean damage) {
+        error(name, message);
+        if (damage) damaged++;
+        else unreadable++;
     }
 
     private static String describe(IOException e) {

@@ -27,6 +27,8 @@ final class Options {
     String report;
     String fingerprints;
     boolean quiet;
+    /** Worker threads for files (-r): several files in parallel, one file sharded by flow. */
+    int threads = defaultThreads();
     boolean help;
     boolean version;
     final EngineLimits limits = new EngineLimits();
@@ -74,6 +76,9 @@ final class Options {
                     .desc("bytes held per flow direction to reassemble hellos (default 65536)").get())
             .addOption(Option.builder().longOpt("scan-limit").hasArg().argName("BYTES")
                     .desc("bytes searched per direction for the start of TLS, e.g. after STARTTLS (default 16384)").get())
+            .addOption(Option.builder().longOpt("threads").hasArg().argName("N")
+                    .desc("worker threads for -r: files in parallel, a single file split by flow (default: cores, at most 8; "
+                            + "1 = one thread)").get())
             .addOption(Option.builder("i").longOpt("interface").hasArg().argName("IFACE")
                     .desc("capture live on IFACE instead of reading files (root or CAP_NET_RAW+CAP_NET_ADMIN); "
                             + "stops on Ctrl-C/SIGTERM, -c or --duration").get())
@@ -100,6 +105,13 @@ final class Options {
                     .desc("live: also save the raw packets to FILE (classic pcap)").get())
             .addOption(Option.builder("h").longOpt("help").desc("show this help").get())
             .addOption(Option.builder().longOpt("version").desc("show the version").get());
+
+    static final int MAX_DEFAULT_THREADS = 8;
+
+    /** One per core, capped: each worker holds its own flow table, and past 8 the memory bus is the limit. */
+    static int defaultThreads() {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), MAX_DEFAULT_THREADS));
+    }
 
     static Options parse(String[] args) throws UsageException {
         CommandLine cl;
@@ -156,6 +168,7 @@ final class Options {
                 * 1_000_000L;
         o.limits.maxReassemblyBytes = (int) number(cl, "max-reassembly", o.limits.maxReassemblyBytes, 1024, 1 << 26);
         o.limits.scanLimitBytes = (int) number(cl, "scan-limit", o.limits.scanLimitBytes, 0, 1 << 26);
+        o.threads = (int) number(cl, "threads", o.threads, 1, 256);
         live(cl, o);
         if (!o.help && !o.version && !o.listInterfaces && o.inputs.isEmpty() && o.liveInterface == null) {
             throw new UsageException("no input: name a capture file or directory with -r (or -r - for stdin), "

@@ -44,13 +44,13 @@ final class Progress {
         return new Progress(err, total, show);
     }
 
-    void begin(CaptureSource source) {
+    synchronized void begin(CaptureSource source) {
         current = source;
     }
 
-    void end(CaptureSource source) {
+    synchronized void end(CaptureSource source) {
         doneBytes += Math.max(source.bytesRead(), Math.max(0, source.sizeBytes()));
-        current = null;
+        if (current == source) current = null;
     }
 
     long bytesDone() {

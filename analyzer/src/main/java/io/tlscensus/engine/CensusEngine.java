@@ -25,10 +25,27 @@ public final class CensusEngine implements PacketHandler {
     private final EngineLimits limits;
     private final ConnectionSink sink;
     private final CaptureStats stats = new CaptureStats();
+    private final int shard;
+    private final int shards;
     private String input = "-";
     private long flowsBefore;
 
     public CensusEngine(EngineLimits limits, ConnectionSink sink) {
+        this(limits, sink, 0, 1);
+    }
+
+    /**
+     * Engine {@code shard} of {@code shards} that all see every packet of the same capture: each
+     * follows only the flows whose {@link FlowShards#owner canonical 5-tuple hash} is its own, so
+     * the flow work is split while reading is shared. Packets that belong to no flow (non-IP,
+     * malformed, other protocols) are counted by shard 0; IP fragments are reassembled by every
+     * shard (the datagram's flow is known only afterwards) and counted by shard 0. The shards'
+     * connections and statistics add up to exactly those of one engine.
+     */
+    public CensusEngine(EngineLimits limits, ConnectionSink sink, int shard, int shards) {
+        if (shards < 1 || shard < 0 || shard >= shards) throw new IllegalArgumentException("shard " + shard + " of " + shards);
+        this.shard = shard;
+        this.shards = shards;
         this.limits = limits;
         this.sink = sink;
         this.flows = new FlowTable<>(limits.maxFlows, limits.idleTimeoutMicros, TlsFlow::new, this::finish);
@@ -39,7 +56,7 @@ public final class CensusEngine implements PacketHandler {
     /** Names the capture that the next packets come from (the record's {@code file}). */
     public void beginInput(String name) {
         input = name;
-        stats.inputs++;
+        if (shard == 0) stats.inputs++;
     }
 
     /**
@@ -63,8 +80,10 @@ public final class CensusEngine implements PacketHandler {
         stats.peakFlows = Math.max(stats.peakFlows, flows.peakSize());
         stats.evictedIdle = flows.evictedIdle();
         stats.evictedForSpace = flows.evictedForSpace();
-        stats.fragmentsReassembled = fragments.completed();
-        stats.fragmentsDropped = fragments.dropped();
+        if (shard == 0) {
+            stats.fragmentsReassembled = fragments.completed();
+            stats.fragmentsDropped = fragments.dropped();
+        }
     }
 
     public int activeFlows() {
@@ -74,9 +93,31 @@ public final class CensusEngine implements PacketHandler {
     @Override
     public void onPacket(long timestampMicros, int linkType, ByteBuffer buffer, int offset, int capturedLength,
                          int originalLength) {
+        if (shards > 1) {
+            int owner = FlowShards.fastOwner(linkType, buffer, offset, capturedLength, shards);
+            if (owner >= 0 && owner != shard) return; // another shard's flow: cost is the record walk and a hash
+            int decoded = decoder.decode(linkType, buffer, offset, capturedLength);
+            if (owner < 0 && !owns(decoded)) {
+                if (decoded == PacketDecoder.FRAGMENT) fragment(timestampMicros, buffer); // every shard reassembles
+                return;
+            }
+            stats.packets++;
+            stats.bytes += originalLength;
+            dispatch(decoded, timestampMicros, buffer);
+            return;
+        }
         stats.packets++;
         stats.bytes += originalLength;
         dispatch(decoder.decode(linkType, buffer, offset, capturedLength), timestampMicros, buffer);
+    }
+
+    /** Sharded: whether this shard follows the decoded packet (its flow's shard; shard 0 for the rest). */
+    private boolean owns(int decoded) {
+        if (decoded == PacketDecoder.TCP || decoded == PacketDecoder.UDP) {
+            PacketDecoder d = decoder;
+            return FlowShards.owner(d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort, shards) == shard;
+        }
+        return shard == 0;
     }
 
     private void dispatch(int decoded, long ts, ByteBuffer buffer) {
@@ -114,7 +155,7 @@ public final class CensusEngine implements PacketHandler {
                 d.fragmentOffset, d.moreFragments, buffer, d.payloadOffset, d.payloadLength);
         if (datagram == null) return;
         int decoded = d.decodeReassembled(datagram, 0, datagram.limit());
-        if (decoded != PacketDecoder.FRAGMENT) dispatch(decoded, ts, datagram);
+        if (decoded != PacketDecoder.FRAGMENT && (shards == 1 || owns(decoded))) dispatch(decoded, ts, datagram);
     }
 
     private void tcp(long ts, ByteBuffer buffer) {
@@ -134,18 +175,24 @@ public final class CensusEngine implements PacketHandler {
             f.vlan = d.vlanId;
             f.tunnelId = d.tunnelId;
         }
-        if (syn && !f.synSeen[dir]) {
-            f.synSeen[dir] = true;
-            f.synSeq[dir] = d.seq;
+        if (syn) {
+            if (dir == 0 && !f.synSeen0) {
+                f.synSeen0 = true;
+                f.synSeq0 = d.seq;
+            } else if (dir == 1 && !f.synSeen1) {
+                f.synSeen1 = true;
+                f.synSeq1 = d.seq;
+            }
         }
-        if (d.payloadLength > 0 && (f.parsers[dir] == null || !f.parsers[dir].done())) {
-            payload(f, dir, buffer);
+        if (d.payloadLength > 0) {
+            TlsStreamParser parser = f.parser(dir);
+            if (parser == null || !parser.done()) payload(f, dir, buffer);
         }
         if (trackClose(f, dir)) {
             finish(f);
             return;
         }
-        if (f.parsers[0] != null && f.parsers[0].done() && f.parsers[1].done()) {
+        if (f.parser0 != null && f.parser0.done() && f.parser1.done()) {
             finish(f);
         }
     }
@@ -195,8 +242,11 @@ public final class CensusEngine implements PacketHandler {
     private boolean trackClose(TlsFlow f, int dir) {
         int flags = decoder.tcpFlags;
         if ((flags & PacketDecoder.TCP_RST) != 0) f.closed = true;
-        else if ((flags & PacketDecoder.TCP_FIN) != 0) f.finSeen[dir] = true;
-        if (f.finSeen[0] && f.finSeen[1]) f.closed = true;
+        else if ((flags & PacketDecoder.TCP_FIN) != 0) {
+            if (dir == 0) f.finSeen0 = true;
+            else f.finSeen1 = true;
+        }
+        if (f.finSeen0 && f.finSeen1) f.closed = true;
         return f.closed;
     }
 
@@ -206,14 +256,20 @@ public final class CensusEngine implements PacketHandler {
             f.record = new ConnectionRecord();
             f.vlan = d.vlanId;
             f.tunnelId = d.tunnelId;
-            f.parsers[0] = new TlsStreamParser(f.record, limits.scanLimitBytes);
-            f.parsers[1] = new TlsStreamParser(f.record, limits.scanLimitBytes);
+            f.parser0 = new TlsStreamParser(f.record, limits.scanLimitBytes);
+            f.parser1 = new TlsStreamParser(f.record, limits.scanLimitBytes);
         }
-        TlsStreamParser parser = f.parsers[dir];
-        StreamReassembler stream = f.streams[dir];
+        TlsStreamParser parser = f.parser(dir);
+        StreamReassembler stream = f.stream(dir);
         if (stream == null) {
-            stream = f.streams[dir] = new StreamReassembler(limits.maxReassemblyBytes);
-            if (f.synSeen[dir]) stream.synSeen(f.synSeq[dir]);
+            stream = new StreamReassembler(limits.maxReassemblyBytes);
+            if (dir == 0) {
+                f.stream0 = stream;
+                if (f.synSeen0) stream.synSeen(f.synSeq0);
+            } else {
+                f.stream1 = stream;
+                if (f.synSeen1) stream.synSeen(f.synSeq1);
+            }
         }
         stream.accept(d.seq, buffer, d.payloadOffset, d.payloadLength);
         long drop = parser.parse(stream.array(), stream.start(), stream.available());

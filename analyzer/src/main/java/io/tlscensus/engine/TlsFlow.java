@@ -11,16 +11,17 @@ import io.tlscensus.tls.TlsStreamParser;
 final class TlsFlow extends Flow {
     /** Nothing more to learn: from now on the flow costs one lookup per packet. */
     boolean finished;
-    final boolean[] finSeen = new boolean[2];
+    /** Per direction (0: side A to B, 1: back) as fields, not arrays: a flow that saw only a SYN stays small. */
+    boolean finSeen0, finSeen1;
     boolean closed;
     int vlan;
     long tunnelId;
     ConnectionRecord record;
     /** TCP: one record-layer parser and one reassembler per direction. */
-    final TlsStreamParser[] parsers = new TlsStreamParser[2];
-    final StreamReassembler[] streams = new StreamReassembler[2];
-    final int[] synSeq = new int[2];
-    final boolean[] synSeen = new boolean[2];
+    TlsStreamParser parser0, parser1;
+    StreamReassembler stream0, stream1;
+    int synSeq0, synSeq1;
+    boolean synSeen0, synSeen1;
     /** UDP: DTLS parser or QUIC Initial decoder, and datagrams looked at so far. */
     DtlsParser dtls;
     QuicConnection quic;
@@ -29,21 +30,30 @@ final class TlsFlow extends Flow {
     @Override
     protected void clear() {
         finished = false;
-        finSeen[0] = finSeen[1] = false;
+        finSeen0 = finSeen1 = false;
         closed = false;
         vlan = -1;
         tunnelId = -1;
-        synSeen[0] = synSeen[1] = false;
+        synSeen0 = synSeen1 = false;
         datagrams = 0;
         drop();
     }
 
     /** Which side sent the ClientHello (CLIENT), the ServerHello (SERVER), or neither yet. */
     TlsStreamParser.Role role(int side) {
-        if (parsers[side] != null) return parsers[side].role();
+        TlsStreamParser parser = parser(side);
+        if (parser != null) return parser.role();
         if (dtls != null) return dtls.role(side);
         if (quic != null) return quic.role(side);
         return TlsStreamParser.Role.UNKNOWN;
+    }
+
+    TlsStreamParser parser(int dir) {
+        return dir == 0 ? parser0 : parser1;
+    }
+
+    StreamReassembler stream(int dir) {
+        return dir == 0 ? stream0 : stream1;
     }
 
     /** Drops everything held for parsing; the flow stays in the table as a cheap marker. */
@@ -54,8 +64,8 @@ final class TlsFlow extends Flow {
 
     private void drop() {
         record = null;
-        parsers[0] = parsers[1] = null;
-        streams[0] = streams[1] = null;
+        parser0 = parser1 = null;
+        stream0 = stream1 = null;
         dtls = null;
         quic = null;
     }

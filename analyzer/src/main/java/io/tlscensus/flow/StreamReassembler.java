@@ -190,6 +190,9 @@ public final class StreamReassembler {
         if (start == end) {
             start = 0;
             end = 0;
+            // Nothing held: give the buffer back. A handshake waiting for its peer then costs no
+            // buffer (1M handshakes in flight: ~0.4 GB less), at one small allocation per later segment.
+            if (pendingCount == 0) data = EMPTY;
         }
     }
 

@@ -1,0 +1,182 @@
+package io.tlscensus.cli;
+
+import io.tlscensus.aggregate.Census;
+import io.tlscensus.engine.CaptureStats;
+import io.tlscensus.engine.CensusEngine;
+import io.tlscensus.engine.ConnectionSink;
+import io.tlscensus.engine.EngineLimits;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads the inputs with several threads, one engine and one census per thread, merged at the end
+ * (counts are sums, so the result is the same for any number of threads):
+ * <ul>
+ *   <li>several inputs: files in parallel, each thread taking the next file;</li>
+ *   <li>one plain capture file: every thread maps the same file (the page cache is shared) and
+ *       follows only the flows whose hash is its own ({@link CensusEngine} shards). Reading and a
+ *       cheap hash are repeated per thread; decoding, flow lookups and TLS parsing are split.</li>
+ *   <li>stdin or a gzip file alone: one thread (a stream cannot be read twice, and inflating is the
+ *       bottleneck anyway).</li>
+ * </ul>
+ * Connection rows are written under a lock, one whole row at a time, in the order connections
+ * finish in any thread.
+ */
+final class ParallelReading {
+    private final CensusRun run;
+    private final Options options;
+    private final Census census;
+    /** Thread-safe sink for what is not the census (connection rows, readiness, Parquet), or null. */
+    private final ConnectionSink shared;
+    private final Progress progress;
+
+    ParallelReading(CensusRun run, Options options, Census census, ConnectionSink shared, Progress progress) {
+        this.run = run;
+        this.options = options;
+        this.census = census;
+        this.shared = shared;
+        this.progress = progress;
+    }
+
+    CaptureStats run(List<String> inputs) {
+        CaptureStats stats = new CaptureStats();
+        if (inputs.size() > 1) {
+            filesInParallel(inputs, Math.min(options.threads, inputs.size()), stats);
+        } else {
+            for (String input : inputs) {
+                if (shardable(input)) sharded(input, options.threads, stats);
+                else filesInParallel(List.of(input), 1, stats);
+            }
+        }
+        return stats;
+    }
+
+    private void filesInParallel(List<String> inputs, int threads, CaptureStats total) {
+        AtomicInteger next = new AtomicInteger();
+        Worker[] workers = new Worker[threads];
+        for (int t = 0; t < threads; t++) {
+            Worker w = workers[t] = new Worker(options.limits, 0, 1, null);
+            w.task = () -> { // the next file until none are left
+
+                for (int i; (i = next.getAndIncrement()) < inputs.size(); ) run.readInput(inputs.get(i), w.engine, progress, true);
+            };
+        }
+        long peak = 0;
+        for (Worker w : runAll(workers)) {
+            peak = Math.max(peak, w.engine.stats().peakFlows);
+            total.merge(w.engine.stats());
+        }
+        total.peakFlows = Math.max(total.peakFlows, peak);
+    }
+
+    private void sharded(String input, int shards, CaptureStats total) {
+        Worker[] workers = new Worker[shards];
+        EngineLimits limits = options.limits.perShard(shards);
+        CensusEngine[] engines = new CensusEngine[shards];
+        for (int s = 0; s < shards; s++) {
+            workers[s] = new Worker(limits, s, shards, null);
+            engines[s] = workers[s].engine;
+        }
+        if (Boolean.getBoolean("tlscensus.duplicateWalk")) {
+            for (int s = 0; s < shards; s++) {
+                Worker w = workers[s];
+                boolean report = s == 0;
+                w.task = () -> run.readInput(input, w.engine, progress, report);
+            }
+            runAll(workers);
+            sumShards(workers, total);
+            return;
+        }
+        ShardPipeline pipeline = new ShardPipeline(engines, input);
+        run.readInput(input, pipeline, name -> {
+            for (CensusEngine e : engines) e.beginInput(name);
+            pipeline.start();
+        }, () -> {
+            pipeline.finish();
+            for (CensusEngine e : engines) e.endInput();
+        }, progress, true);
+        for (Worker w : workers) census.merge(w.census);
+        sumShards(workers, total);
+    }
+
+    private static void sumShards(Worker[] workers, CaptureStats total) {
+        // The shards hold their flows at the same time: the peak is their sum.
+        long peak = 0;
+        CaptureStats file = new CaptureStats();
+        for (Worker w : workers) {
+            peak += w.engine.stats().peakFlows;
+            file.merge(w.engine.stats());
+        }
+        file.peakFlows = peak;
+        total.merge(file);
+    }
+
+    private Worker[] runAll(Worker[] workers) {
+        Thread[] threads = new Thread[workers.length];
+        for (int i = 0; i < workers.length; i++) {
+            Worker w = workers[i];
+            threads[i] = new Thread(w::runTask, "tlscensus-worker-" + i);
+            threads[i].start();
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        for (Worker w : workers) {
+            if (w.failure instanceof RuntimeException) throw (RuntimeException) w.failure;
+            if (w.failure instanceof Error) throw (Error) w.failure;
+        }
+        for (Worker w : workers) census.merge(w.census);
+        return workers;
+    }
+
+    /** A plain file (not stdin, not gzip): every shard can map it. */
+    private static boolean shardable(String input) {
+        if ("-".equals(input)) return false;
+        Path path = Path.of(input);
+        if (!Files.isRegularFile(path)) return false;
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(2);
+            return !(head.length == 2 && head[0] == (byte) 0x1f && head[1] == (byte) 0x8b);
+        } catch (IOException e) {
+            return false; // the reading thread reports it
+        }
+    }
+
+    private final class Worker {
+        final Census census = new Census(options.groupings);
+        final CensusEngine engine;
+        Runnable task;
+        Throwable failure;
+
+        Worker(EngineLimits limits, int shard, int shards, Runnable task) {
+            ConnectionSink sink = shared == null ? census : r -> {
+                census.accept(r);
+                shared.accept(r);
+            };
+            this.engine = new CensusEngine(limits, sink, shard, shards);
+            this.task = task;
+        }
+
+        void runTask() {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+        }
+    }
+}

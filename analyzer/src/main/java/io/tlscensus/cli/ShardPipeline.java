@@ -1,0 +1,176 @@
+package io.tlscensus.cli;
+
+import io.tlscensus.capture.PacketHandler;
+import io.tlscensus.engine.CensusEngine;
+import io.tlscensus.engine.FlowShards;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One file, N shard engines: the reading thread walks the capture and hashes each packet's flow
+ * ({@link FlowShards#fastOwner}, a few header reads), and hands the packet's place in the mapped
+ * file to its shard's worker through a single-producer single-consumer ring; packets that need a
+ * full decode to be placed (tunnels, fragments, non-IP) go to every worker, whose engine keeps
+ * what is its own. Each worker sees its packets in file order.
+ *
+ * <p>The rings hold references to the mapped buffers: a window the reader has moved past stays
+ * mapped while a slot still refers to it (Java unmaps a mapping only when it is unreachable).
+ */
+final class ShardPipeline implements PacketHandler {
+    private static final int RING = 1 << 10;
+    private static final int BATCH = 64;
+
+    private final Ring[] rings;
+    private final Thread[] threads;
+    private final int shards;
+
+    ShardPipeline(CensusEngine[] engines, String name) {
+        shards = engines.length;
+        rings = new Ring[shards];
+        threads = new Thread[shards];
+        for (int s = 0; s < shards; s++) {
+            Ring ring = rings[s] = new Ring(engines[s]);
+            threads[s] = new Thread(ring::consume, "tlscensus-shard-" + s);
+            threads[s].setDaemon(true);
+        }
+    }
+
+    void start() {
+        for (Thread t : threads) t.start();
+    }
+
+    @Override
+    public void onPacket(long ts, int linkType, ByteBuffer buffer, int offset, int capturedLength, int originalLength) {
+        int owner = FlowShards.fastOwner(linkType, buffer, offset, capturedLength, shards);
+        if (owner >= 0) {
+            rings[owner].put(ts, linkType, buffer, offset, capturedLength, originalLength);
+        } else {
+            for (Ring r : rings) r.put(ts, linkType, buffer, offset, capturedLength, originalLength);
+        }
+    }
+
+    /** Waits until every worker has handled every packet; rethrows a worker's failure. */
+    void finish() {
+        for (Ring r : rings) r.close();
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        for (Ring r : rings) {
+            if (r.failure instanceof RuntimeException) throw (RuntimeException) r.failure;
+            if (r.failure instanceof Error) throw (Error) r.failure;
+        }
+    }
+
+    private static final class Ring {
+        final CensusEngine engine;
+        final long[] ts = new long[RING];
+        final int[] link = new int[RING];
+        final ByteBuffer[] buffer = new ByteBuffer[RING];
+        final int[] offset = new int[RING];
+        final int[] captured = new int[RING];
+        final int[] original = new int[RING];
+        /** Slots written (by the reader) and slots consumed (by the worker); release/acquire ordered. */
+        /** head: written by the reader only; published: what the worker may read. */
+        final AtomicLong head = new AtomicLong();
+        final AtomicLong published = new AtomicLong();
+        final AtomicLong tail = new AtomicLong();
+        long cachedTail;
+        volatile boolean closed;
+        volatile Thread waiting;
+        volatile Throwable failure;
+        /**
+         * Decoders may set a buffer's position and limit (QUIC, fragments): workers sharing one
+         * buffer object would race on them, so each reads through its own duplicate of each window.
+         */
+        private ByteBuffer source;
+        private ByteBuffer view;
+
+        Ring(CensusEngine engine) {
+            this.engine = engine;
+        }
+
+        void put(long t, int l, ByteBuffer b, int o, int c, int orig) {
+            long h = head.getPlain();
+            if (h - cachedTail == RING) {
+                int spins = 0;
+                while (h - (cachedTail = tail.getAcquire()) == RING) {
+                    if (failure != null) return; // the worker died: finish() reports it
+                    if (++spins < 10) Thread.onSpinWait();
+                    else LockSupport.parkNanos(50_000);
+                }
+            }
+            int i = (int) h & (RING - 1);
+            ts[i] = t;
+            link[i] = l;
+            buffer[i] = b;
+            offset[i] = o;
+            captured[i] = c;
+            original[i] = orig;
+            head.setPlain(h + 1);
+            // Published in batches: one release store (and at most one wake-up) per 64 packets.
+            if ((h & (BATCH - 1)) == BATCH - 1) publish(h + 1);
+        }
+
+        private void publish(long h) {
+            published.setRelease(h);
+            Thread w = waiting;
+            if (w != null) LockSupport.unpark(w);
+        }
+
+        /** Publishes the last packets, then says there will be no more (in this order: see consume). */
+        void close() {
+            published.setRelease(head.getPlain());
+            closed = true;
+            Thread w = waiting;
+            if (w != null) LockSupport.unpark(w);
+        }
+
+        void consume() {
+            try {
+                long t = tail.getPlain();
+                while (true) {
+                    long h = published.getAcquire();
+                    if (h == t) {
+                        if (closed && published.getAcquire() == t) return;
+                        idle(t);
+                        continue;
+                    }
+                    for (; t < h; t++) {
+                        int i = (int) t & (RING - 1);
+                        ByteBuffer b = buffer[i];
+                        if (b != source) { // a new window: this worker's own view of it (see below)
+                            source = b;
+                            view = b.duplicate().order(b.order());
+                        }
+                        engine.onPacket(ts[i], link[i], view, offset[i], captured[i], original[i]);
+                        if ((t & 255) == 255) tail.setRelease(t + 1);
+                    }
+                    tail.setRelease(t);
+                }
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+        }
+
+        private void idle(long t) {
+            for (int spins = 0; spins < 20; spins++) {
+                if (published.getAcquire() != t || closed) return;
+                Thread.onSpinWait();
+            }
+            waiting = Thread.currentThread();
+            if (published.getAcquire() == t && !closed) LockSupport.parkNanos(this, 200_000);
+            waiting = null;
+        }
+    }
+}
