@@ -227,20 +227,26 @@ public final class Readiness implements ConnectionSink {
         }
     }
 
-    /** Up to {@link #MAX_LISTED} distinct strings in order of first sight, plus how many more. */
+    /**
+     * The {@link #MAX_LISTED} smallest distinct strings, sorted, plus how many more distinct ones
+     * there were: the same whatever order the connections came in (threads, files).
+     */
     public static final class Bounded {
         public final List<String> values = new ArrayList<>(2);
         public long more;
-        private Set<String> seen;
+        private final java.util.TreeSet<String> kept = new java.util.TreeSet<>();
+        private Set<String> overflow;
 
         void add(String s) {
-            if (s == null || values.contains(s)) return;
-            if (values.size() < MAX_LISTED) {
-                values.add(s);
-            } else {
-                if (seen == null) seen = new HashSet<>();
-                if (seen.add(s)) more++;
+            if (s == null || kept.contains(s) || overflow != null && overflow.contains(s)) return;
+            kept.add(s);
+            if (kept.size() > MAX_LISTED) {
+                if (overflow == null) overflow = new HashSet<>();
+                overflow.add(kept.pollLast());
+                more++;
             }
+            values.clear();
+            values.addAll(kept);
         }
 
         public int size() {
