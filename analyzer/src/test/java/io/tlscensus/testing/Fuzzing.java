@@ -116,7 +116,8 @@ public final class Fuzzing {
         String json = TextSafety.json(s);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
-            if (c < 0x20 || c == '<' || c == '>' || c == 0x2028 || c == 0x2029) {
+            if (c < 0x20 || c == '<' || c == '>' || c == 0x2028 || c == 0x2029 || (c >= 0x7f && c < 0xa0)
+                    || Character.getType(c) == Character.FORMAT) {
                 throw new AssertionError(String.format("json keeps U+%04x", (int) c));
             }
         }
