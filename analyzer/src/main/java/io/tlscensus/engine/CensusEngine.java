@@ -27,6 +27,7 @@ public final class CensusEngine implements PacketHandler {
     private final CaptureStats stats = new CaptureStats();
     private final int shard;
     private final int shards;
+    private final int maxFlows;
     private String input = "-";
     private long flowsBefore;
 
@@ -48,7 +49,9 @@ public final class CensusEngine implements PacketHandler {
         this.shards = shards;
         this.limits = limits;
         this.sink = sink;
-        this.flows = new FlowTable<>(limits.maxFlows, limits.idleTimeoutMicros, TlsFlow::new, this::finish);
+        // Every shard's table shares the heap: each gets its part of the bound.
+        this.maxFlows = Math.min(limits.maxFlows, Math.max(1024, heapBoundFlows(Runtime.getRuntime().maxMemory()) / shards));
+        this.flows = new FlowTable<>(maxFlows, limits.idleTimeoutMicros, TlsFlow::new, this::finish);
         this.fragments = new IpFragmentReassembler(limits.maxFragmentedDatagrams, limits.maxFragmentBytes,
                 limits.fragmentTimeoutMicros);
     }
@@ -84,6 +87,24 @@ public final class CensusEngine implements PacketHandler {
             stats.fragmentsReassembled = fragments.completed();
             stats.fragmentsDropped = fragments.dropped();
         }
+    }
+
+    /**
+     * A tracked flow costs about {@link #BYTES_PER_FLOW} bytes (the flow, its per-direction arrays
+     * and its table slot, measured with a SYN flood); flows in their handshake hold reassembly
+     * buffers on top. Half the heap is the most the flow table may take, so a flood of half-open
+     * connections (1,000,000 SYNs under the default --max-flows in a 256 MB heap ran out of memory)
+     * evicts for space instead: the oldest flows go first, and "evicted for space" counts them.
+     */
+    static final int BYTES_PER_FLOW = 400;
+
+    static int heapBoundFlows(long maxHeapBytes) {
+        return (int) Math.max(1024, Math.min(Integer.MAX_VALUE, maxHeapBytes / 2 / BYTES_PER_FLOW));
+    }
+
+    /** Flows tracked at once: --max-flows, lowered to what half the heap holds. */
+    public int maxFlows() {
+        return maxFlows;
     }
 
     public int activeFlows() {

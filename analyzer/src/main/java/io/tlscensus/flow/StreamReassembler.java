@@ -58,7 +58,9 @@ public final class StreamReassembler {
             if (rel < MAX_AHEAD) holdAhead(seq, b, off, len);
             return;
         }
-        if (rel < 0 && -rel < len) {
+        // Compared as rel > -len, not -rel < len: a segment exactly 2^31 behind has rel ==
+        // Integer.MIN_VALUE, whose negation is itself, and would pass as an overlap (found by fuzzing).
+        if (rel < 0 && rel > -len) {
             off -= rel;
             len += rel;
             rel = 0;
@@ -66,7 +68,7 @@ public final class StreamReassembler {
         if (rel == 0) {
             append(b, off, len);
             drainPending();
-        } else if (delivered == 0 && skip == 0 && -rel <= MAX_AHEAD) {
+        } else if (delivered == 0 && skip == 0 && rel >= -MAX_AHEAD) {
             // No SYN and the first segment seen was not the first sent: the earlier one arrived late.
             prepend(seq, b, off, len);
         }

@@ -39,7 +39,11 @@ public final class TextSafety {
         return t;
     }
 
-    /** A JSON string literal (RFC 8259), quotes included; null becomes JSON null. */
+    /**
+     * A JSON string literal (RFC 8259), quotes included; null becomes JSON null. Everything a
+     * terminal or an HTML page would act on is a \\u escape, so the text is inert but parses back
+     * to the same string.
+     */
     public static String json(String s) {
         if (s == null) return "null";
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
@@ -52,8 +56,11 @@ public final class TextSafety {
                 case '\r': sb.append("\\r"); break;
                 case '\t': sb.append("\\t"); break;
                 default:
-                    // Escape controls, and < > & so a JSON line pasted into HTML stays inert.
-                    if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+                    // Escape controls, and < > & so a JSON line pasted into HTML stays inert. C1
+                    // controls (U+009B is CSI) and bidi overrides too: `cat census.jsonl` on a terminal
+                    // must not run escape sequences or reorder what is shown. The value is unchanged.
+                    if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029
+                            || (c >= 0x80 && c < 0xa0) || Character.getType(c) == Character.FORMAT) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

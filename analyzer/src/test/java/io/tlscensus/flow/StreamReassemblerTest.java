@@ -24,6 +24,21 @@ class StreamReassemblerTest {
         return new String(r.array(), r.start(), r.available(), StandardCharsets.ISO_8859_1);
     }
 
+    /** Found by fuzzing (EngineFuzzTest#packetSequence): rel == Integer.MIN_VALUE negates to itself. */
+    @Test
+    void segmentExactly2To31BehindIsIgnoredNotTakenForAnOverlap() {
+        StreamReassembler r = new StreamReassembler(1024);
+        r.synSeen(999);
+        feed(r, 1000, "abc");
+        feed(r, 1003 + Integer.MIN_VALUE, "conflicting bytes"); // threw IndexOutOfBoundsException
+        assertEquals("abc", held(r));
+        StreamReassembler noSyn = new StreamReassembler(1024);
+        feed(noSyn, 5000, "abc");
+        feed(noSyn, 5000 + Integer.MIN_VALUE, "xyz"); // also not a late first segment
+        assertEquals("abc", held(noSyn));
+        assertFalse(noSyn.overflowed());
+    }
+
     @Test
     void inOrderSegmentsAreJoinedAfterTheSyn() {
         StreamReassembler r = new StreamReassembler(1024);

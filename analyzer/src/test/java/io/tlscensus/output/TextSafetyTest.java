@@ -86,6 +86,8 @@ class TextSafetyTest {
         assertEquals("\"a\\\"b\\\\c\"", TextSafety.json("a\"b\\c"));
         assertEquals("\"\\n\\r\\t\"", TextSafety.json("\n\r\t"));
         assertEquals("\"\\u0000\\u001b\\u007f\"", TextSafety.json("\0\u001b\u007f"));
+        // C1 CSI and bidi overrides would act on a terminal that shows the jsonl: escaped, same value
+        assertEquals("\"\\u009b31m\\u202eab\\u202c\"", TextSafety.json("\u009b31m\u202eab\u202c"));
         assertEquals("null", TextSafety.json(null));
         assertEquals("\"bücher.例え\"", TextSafety.json("bücher.例え"));
     }
