@@ -70,8 +70,27 @@ final class CaptureAnalysis implements Iterator<Row> {
         reader.start();
     }
 
-    static Iterator<Row> analyse(CaptureInput input, Configuration conf) {
-        return new CaptureAnalysis(input, conf);
+    /** The rows of the captures, one after the other; each capture's reader starts when the previous one is done. */
+    static Iterator<Row> analyse(List<CaptureInput> captures, Configuration conf) {
+        Iterator<CaptureInput> next = captures.iterator();
+        return new Iterator<>() {
+            private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (!next.hasNext()) return false;
+                    current = new CaptureAnalysis(next.next(), conf);
+                }
+                return true;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return current.next();
+            }
+        };
     }
 
     @Override

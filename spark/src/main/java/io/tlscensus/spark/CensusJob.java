@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +86,14 @@ public final class CensusJob {
 
         List<FileResult> files = new ArrayList<>();
         if (!listing.files.isEmpty()) {
-            // Largest captures first: with one task per capture, a long task started last would be
-            // the whole job's tail.
-            List<CaptureInput> bySize = new ArrayList<>(listing.files);
-            bySize.sort(Comparator.comparingLong(CaptureInput::length).reversed());
+            // Whole captures per task, small ones packed together, largest first: a long task
+            // started last would be the whole job's tail.
+            List<List<CaptureInput>> tasks = CapturePacking.pack(listing.files,
+                    spark.sessionState().conf().filesMaxPartitionBytes(),
+                    spark.sessionState().conf().filesOpenCostInBytes(), jsc.defaultParallelism());
             Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(hadoop));
-            JavaRDD<Row> rows = jsc.parallelize(bySize, bySize.size())
-                    .flatMap(in -> CaptureAnalysis.analyse(in, conf.value().value()));
+            JavaRDD<Row> rows = jsc.parallelize(tasks, tasks.size())
+                    .flatMap(captures -> CaptureAnalysis.analyse(captures, conf.value().value()));
             Dataset<Row> analysis = spark.createDataFrame(rows, Schemas.ANALYSIS).persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 Dataset<Row> connections = analysis.filter(col(Schemas.RESULT).isNull()).drop(Schemas.RESULT);

@@ -82,6 +82,8 @@ public final class SparkCensus {
         if (inputs.isEmpty()) return usage(err, "no input: give -r PATH");
         if (parquet == null) return usage(err, "no output: give --parquet DIR");
 
+        // Without --master and outside spark-submit (which sets spark.master), run in this JVM.
+        if (master == null && System.getProperty("spark.master") == null) master = "local[*]";
         SparkSession.Builder builder = SparkSession.builder().appName("tlscensus");
         if (master != null) builder.master(master);
         SparkSession spark = builder.getOrCreate();
