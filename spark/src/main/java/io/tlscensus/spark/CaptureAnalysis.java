@@ -261,8 +261,19 @@ final class CaptureAnalysis implements Iterator<Row> {
         return RowFactory.create(v);
     }
 
+    /** The capture's result; the connection columns that cannot be null hold placeholders. */
     private static Row resultRow(FileResult result) {
         Object[] v = new Object[Schemas.ANALYSIS.size()];
+        for (int i = 0; i < Schemas.CONNECTIONS.size(); i++) {
+            org.apache.spark.sql.types.StructField f = Schemas.CONNECTIONS.fields()[i];
+            if (f.nullable()) continue;
+            org.apache.spark.sql.types.DataType t = f.dataType();
+            if (t == org.apache.spark.sql.types.DataTypes.StringType) v[i] = "";
+            else if (t == org.apache.spark.sql.types.DataTypes.TimestampType) v[i] = Instant.EPOCH;
+            else if (t == org.apache.spark.sql.types.DataTypes.IntegerType) v[i] = 0;
+            else if (t == org.apache.spark.sql.types.DataTypes.BooleanType) v[i] = false;
+            else v[i] = new Object[0];
+        }
         v[v.length - 1] = result.toBytes();
         return RowFactory.create(v);
     }

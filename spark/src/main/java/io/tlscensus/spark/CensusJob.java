@@ -104,8 +104,11 @@ public final class CensusJob {
                 }
                 Column[] key = new Column[Schemas.SUMMARY_KEY.length];
                 for (int i = 0; i < key.length; i++) key[i] = col(Schemas.SUMMARY_KEY[i]);
-                connections.groupBy(key)
-                        .agg(count(lit(1)).as("connections"), min("ts").as("first_seen"), max("ts").as("last_seen"))
+                Dataset<Row> cube = connections.groupBy(key)
+                        .agg(count(lit(1)).as("connections"), min("ts").as("first_seen"), max("ts").as("last_seen"));
+                // Spark cannot know that min and max of a group are never null: the summary's own
+                // schema makes first_seen and last_seen REQUIRED, as in the single-machine tool.
+                spark.createDataFrame(cube.javaRDD(), Schemas.SUMMARY)
                         .withColumn("date", utcDate("first_seen"))
                         .write().mode(SaveMode.Append).partitionBy("date").parquet(outputDir + "/summary");
             } finally {

@@ -66,17 +66,24 @@ final class Schemas {
     static final String RESULT = "_file_result";
 
     /**
-     * What the analysis tasks emit: the connection columns, all nullable, plus {@link #RESULT}. One
-     * row per connection, then one row per capture with only the result set.
+     * What the analysis tasks emit: the connection columns plus {@link #RESULT}. One row per
+     * connection, then one row per capture with the result set (and placeholders in the columns
+     * that cannot be null, so that the connection columns keep their nullability: Spark writes a
+     * non-nullable column as REQUIRED, as the single-machine tool does).
      */
-    static final StructType ANALYSIS = analysis();
+    static final StructType ANALYSIS = CONNECTIONS.add(DataTypes.createStructField(RESULT, DataTypes.BinaryType, true));
 
-    private static StructType analysis() {
-        List<StructField> fields = new ArrayList<>();
-        for (StructField f : CONNECTIONS.fields()) fields.add(DataTypes.createStructField(f.name(), f.dataType(), true));
-        fields.add(DataTypes.createStructField(RESULT, DataTypes.BinaryType, true));
-        return DataTypes.createStructType(fields);
-    }
+    static final StructType SUMMARY = new Builder()
+            .add("client", DataTypes.StringType, false)
+            .add("server", DataTypes.StringType, false)
+            .add("server_port", DataTypes.IntegerType, false)
+            .add("sni", DataTypes.StringType, true)
+            .add("negotiated_version", DataTypes.StringType, true)
+            .add("client_max_version", DataTypes.StringType, true)
+            .add("connections", DataTypes.LongType, false)
+            .add("first_seen", DataTypes.TimestampType, false)
+            .add("last_seen", DataTypes.TimestampType, false)
+            .build();
 
     private static final class Builder {
         private final List<StructField> fields = new ArrayList<>();

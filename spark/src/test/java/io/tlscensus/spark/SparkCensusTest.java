@@ -136,6 +136,8 @@ class SparkCensusTest {
             for (String dataset : List.of("connections", "summary", "run")) {
                 assertEquals(describe(db, toolOut, dataset), describe(db, sparkOut, dataset),
                         dataset + ": column names and types");
+                assertEquals(parquetSchema(db, toolOut, dataset), parquetSchema(db, sparkOut, dataset),
+                        dataset + ": Parquet physical and logical types, REQUIRED and OPTIONAL alike");
             }
             List<Map<String, Object>> connections = rows(db, toolOut, "connections", "");
             assertEquals(result.stats.tlsConnections, connections.size());
@@ -189,6 +191,20 @@ class SparkCensusTest {
             types.put((String) row.get("column_name"), (String) row.get("column_type"));
         }
         return types;
+    }
+
+    /** The Parquet schema of the dataset's first file, without its root (named differently by each writer). */
+    private static List<Map<String, Object>> parquetSchema(Connection db, Path dir, String name) throws SQLException {
+        String file;
+        try (var files = Files.walk(dir.resolve(name))) {
+            file = files.filter(f -> f.getFileName().toString().startsWith("part-")
+                    && f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow().toString();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        List<Map<String, Object>> schema = query(db, "SELECT name, type, repetition_type, logical_type FROM parquet_schema('"
+                + file + "')");
+        return schema.subList(1, schema.size());
     }
 
     private static List<Map<String, Object>> rows(Connection db, Path dir, String name, String exclude) throws SQLException {
