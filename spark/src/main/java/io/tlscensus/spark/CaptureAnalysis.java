@@ -131,6 +131,11 @@ final class CaptureAnalysis implements Iterator<Row> {
         return batch.next();
     }
 
+    /** The rows not yet handed to the task thread. */
+    private static final class Batch {
+        List<Row> list = new ArrayList<>(BATCH);
+    }
+
     /** Thrown through the engine when the task has gone away. */
     private static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -192,12 +197,12 @@ final class CaptureAnalysis implements Iterator<Row> {
                 result.message = describe(e);
                 return result;
             }
-            List<Row>[] rows = new List[]{new ArrayList<Row>(BATCH)};
+            Batch rows = new Batch();
             CensusEngine engine = new CensusEngine(new EngineLimits(), r -> {
-                rows[0].add(connectionRow(r));
-                if (rows[0].size() == BATCH) {
-                    put(rows[0]);
-                    rows[0] = new ArrayList<>(BATCH);
+                rows.list.add(connectionRow(r));
+                if (rows.list.size() == BATCH) {
+                    put(rows.list);
+                    rows.list = new ArrayList<>(BATCH);
                 }
             });
             engine.beginInput(input.name());
@@ -213,7 +218,7 @@ final class CaptureAnalysis implements Iterator<Row> {
             } finally {
                 engine.endInput();
             }
-            if (!rows[0].isEmpty()) put(rows[0]);
+            if (!rows.list.isEmpty()) put(rows.list);
             CaptureStats stats = engine.stats();
             stats.inputBytes = Math.max(source.bytesRead(), input.length());
             stats.damagedInputs = result.status == FileResult.Status.DAMAGED ? 1 : 0;
