@@ -62,21 +62,6 @@ final class JsonLinesWriter extends ReportWriter {
     }
 
     private static void value(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String) {
-            sb.append(TextSafety.json((String) v));
-        } else if (v instanceof Collection) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : (Collection<?>) v) {
-                if (!first) sb.append(", ");
-                first = false;
-                value(sb, o);
-            }
-            sb.append(']');
-        } else {
-            sb.append(v); // numbers and booleans
-        }
+        TextSafety.jsonValue(sb, v);
     }
 }

@@ -69,4 +69,26 @@ public final class TextSafety {
         }
         return sb.append('"').toString();
     }
+
+    /** A JSON value: null, a string (as {@link #json}), a collection of values, a number or boolean; else its text. */
+    public static void jsonValue(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String) {
+            sb.append(json((String) v));
+        } else if (v instanceof java.util.Collection) {
+            sb.append('[');
+            boolean first = true;
+            for (Object o : (java.util.Collection<?>) v) {
+                if (!first) sb.append(", ");
+                first = false;
+                jsonValue(sb, o);
+            }
+            sb.append(']');
+        } else if (v instanceof Number || v instanceof Boolean) {
+            sb.append(v);
+        } else {
+            sb.append(json(v.toString())); // anything else is written as its text
+        }
+    }
 }

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -126,23 +125,6 @@ public final class ReadinessWriter {
     }
 
     private static void json(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String) {
-            sb.append(TextSafety.json((String) v));
-        } else if (v instanceof Collection) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : (Collection<?>) v) {
-                if (!first) sb.append(", ");
-                first = false;
-                json(sb, o);
-            }
-            sb.append(']');
-        } else if (v instanceof Map) {
-            throw new IllegalArgumentException("no maps in readiness rows");
-        } else {
-            sb.append(v);
-        }
+        TextSafety.jsonValue(sb, v);
     }
 }
