@@ -384,9 +384,15 @@ public final class Readiness implements ConnectionSink {
     }
 
     private static int higher(int a, int b) {
-        if (!known(b)) return known(a) ? a : (a == TlsVersion.NONE ? b : a);
+        if (!known(b)) {
+            if (known(a) || b == TlsVersion.NONE) return a;
+            return a == TlsVersion.NONE ? b : Math.min(a, b); // two unknown numbers: either order, same answer
+        }
         if (!known(a)) return b;
-        return TlsVersion.rank(b) > TlsVersion.rank(a) ? b : a;
+        int ra = TlsVersion.rank(a), rb = TlsVersion.rank(b);
+        // Equal ranks (TLS 1.2 and DTLS 1.2) are broken by the wire number, so that the order in
+        // which connections finish (threads, files) never changes the answer.
+        return rb > ra || rb == ra && b < a ? b : a;
     }
 
     // ---------------------------------------------------------------- results
