@@ -123,22 +123,8 @@ final class ParallelReading {
             threads[i] = new Thread(w::runTask, "tlscensus-worker-" + i);
             threads[i].start();
         }
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-        for (Worker w : workers) {
-            if (w.failure instanceof RuntimeException) throw (RuntimeException) w.failure;
-            if (w.failure instanceof Error) throw (Error) w.failure;
-        }
+        joinAll(threads);
+        for (Worker w : workers) rethrow(w.failure);
         for (Worker w : workers) census.merge(w.census);
         return workers;
     }
@@ -178,5 +164,27 @@ final class ParallelReading {
                 failure = e;
             }
         }
+    }
+
+    /** Waits for every thread to end, even if interrupted meanwhile (the interrupt is kept). */
+    static void joinAll(Thread[] threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** A worker thread's failure, thrown on the calling thread; nothing when there was none. */
+    static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
+        if (failure instanceof Error) throw (Error) failure;
     }
 }

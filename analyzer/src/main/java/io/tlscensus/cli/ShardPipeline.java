@@ -54,22 +54,8 @@ final class ShardPipeline implements PacketHandler {
     /** Waits until every worker has handled every packet; rethrows a worker's failure. */
     void finish() {
         for (Ring r : rings) r.close();
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-        for (Ring r : rings) {
-            if (r.failure instanceof RuntimeException) throw (RuntimeException) r.failure;
-            if (r.failure instanceof Error) throw (Error) r.failure;
-        }
+        ParallelReading.joinAll(threads);
+        for (Ring r : rings) ParallelReading.rethrow(r.failure);
     }
 
     private static final class Ring {
