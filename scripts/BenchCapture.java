@@ -18,7 +18,14 @@ import java.util.SplittableRandom;
  * <p>usage: java scripts/BenchCapture.java OUT.pcap [MEGABYTES=1100] [SEED=7] [--syn-only N]
  * <br>Prints the connections per version it wrote (the ground truth) on stdout.
  * <br>--syn-only N writes N SYN-only flows from distinct client ports instead (memory test).
- * <br>--hello-only N writes N flows that send a SYN and a ClientHello and nothing else.
+ * <br>--hello-only N writes N flows that send a SYN and a ClientHello and nothing else (handshakes
+ * in flight), all with the same ClientHello unless these say otherwise:
+ * <br>--snis K: the hellos name K distinct servers, a few popular and a long tail (Zipf-like), as
+ * real traffic does; K = 0 gives every hello its own SNI (the worst case for memory).
+ * <br>--stacks S: the hellos come from S client TLS stacks (cipher suites, extensions, groups,
+ * signature algorithms, ALPN, versions), again a few popular ones; a third of them, the most
+ * popular among them, shuffle their extension order on every connection as Chrome has done since
+ * version 110, so their JA3 inputs differ per connection. S = 0 gives every hello its own stack.
  */
 public final class BenchCapture {
     static final int MSS = 1448;
@@ -45,17 +52,19 @@ public final class BenchCapture {
         String file = args[0];
         long megabytes = args.length > 1 && !args[1].startsWith("--") ? Long.parseLong(args[1]) : 1100;
         long seed = args.length > 2 && !args[2].startsWith("--") ? Long.parseLong(args[2]) : 7;
-        int synOnly = -1, helloOnly = -1;
+        int synOnly = -1, helloOnly = -1, snis = -1, stacks = -1;
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--syn-only")) synOnly = Integer.parseInt(args[i + 1]);
             if (args[i].equals("--hello-only")) helloOnly = Integer.parseInt(args[i + 1]);
+            if (args[i].equals("--snis")) snis = Integer.parseInt(args[i + 1]);
+            if (args[i].equals("--stacks")) stacks = Integer.parseInt(args[i + 1]);
         }
         try (OutputStream o = new BufferedOutputStream(new FileOutputStream(file), 1 << 20)) {
             ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
             h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144).putInt(1);
             o.write(h.array());
             BenchCapture g = new BenchCapture(o, seed);
-            if (synOnly >= 0 || helloOnly >= 0) g.manyFlows(Math.max(synOnly, helloOnly), helloOnly >= 0);
+            if (synOnly >= 0 || helloOnly >= 0) g.manyFlows(Math.max(synOnly, helloOnly), helloOnly >= 0, snis, stacks);
             else g.mixed(megabytes << 20);
             System.out.printf("packets %d bytes %d tls1.0 %d tls1.1 %d tls1.2 %d tls1.3 %d other %d%n", g.packets,
                     g.bytesWritten, g.perVersion[0], g.perVersion[1], g.perVersion[2], g.perVersion[3], g.perVersion[4]);
@@ -253,20 +262,110 @@ public final class BenchCapture {
         }
     }
 
-    /** Memory test: n flows from distinct client ports, each a SYN (and optionally a ClientHello), never closed. */
-    void manyFlows(int n, boolean hello) throws IOException {
+    /**
+     * Memory test: n flows from distinct client ports, each a SYN (and optionally a ClientHello), never closed.
+     * snis and stacks (-1: one fixed hello for all; 0: distinct per hello) vary the hellos, see the usage.
+     */
+    void manyFlows(int n, boolean hello, int snis, int stacks) throws IOException {
         byte[] srv = new byte[16];
         address(srv, false, 172, 1);
-        byte[] ch = clientHello(0x0304, "mem.example.test", false);
+        byte[] fixed = clientHello(0x0304, "mem.example.test", false);
+        SplittableRandom pick = new SplittableRandom(11);
         for (int i = 0; i < n; i++) {
             byte[] cli = new byte[16];
             address(cli, false, 10, i / 60000);
             int port = 1024 + i % 60000;
             tcp(false, cli, srv, port, 443, 1000, 0, SYN, null, 0);
-            if (hello) tcp(false, cli, srv, port, 443, 1001, 1, ACK | PSH, ch, ch.length);
+            if (hello) {
+                byte[] ch = fixed;
+                if (snis >= 0 || stacks >= 0) {
+                    int sni = snis == 0 ? i : snis < 0 ? -1 : zipf(pick, snis);
+                    int stack = stacks == 0 ? i : stacks < 0 ? -1 : zipf(pick, stacks);
+                    ch = stackHello(stack, sni < 0 ? "mem.example.test" : sniName(sni), pick);
+                }
+                tcp(false, cli, srv, port, 443, 1001, 1, ACK | PSH, ch, ch.length);
+            }
             if (i % 10 == 0) tsMicros++;
         }
         perVersion[hello ? 3 : 4] += n;
+    }
+
+    /** 0..k-1, rank r with probability ~ 1/(r+1) (Zipf, s = 1): a few popular values, a long tail. */
+    static int zipf(SplittableRandom r, int k) {
+        double hk = Math.log(k) + 0.5772156649 + 1.0 / (2 * k); // harmonic number H(k)
+        int v = (int) Math.exp(r.nextDouble() * hk - 0.5772156649) - 1;
+        return Math.max(0, Math.min(k - 1, v));
+    }
+
+    /** A host name of realistic shape and length for SNI number i (same i, same name). */
+    static String sniName(int i) {
+        String[] words = {"api", "www", "cdn", "static", "login", "mail", "img", "events", "telemetry", "update"};
+        String[] tlds = {"com", "net", "org", "io", "de", "co.uk"};
+        return words[i % words.length] + (i / words.length % 7 == 0 ? "" : "-" + (i % 97)) + ".site" + i + ".example."
+                + tlds[i / 7 % tlds.length];
+    }
+
+    /**
+     * The ClientHello of client stack number {@code stack} (same number, same stack), naming
+     * {@code sni}; stacks whose number is a multiple of 3 shuffle their extensions with {@code r}.
+     */
+    byte[] stackHello(int stack, String sni, SplittableRandom r) {
+        SplittableRandom s = new SplittableRandom(0x5eed0000L + stack);
+        boolean tls13 = s.nextInt(10) < 8;
+        int[] pool = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c,
+                0x009d, 0x002f, 0x0035, 0xc009, 0xc00a, 0x0033, 0x0039, 0x000a, 0xc023, 0xc027, 0xc024, 0xc028};
+        int nSuites = 6 + s.nextInt(pool.length - 6);
+        int from = tls13 ? 0 : 3;
+        List<Integer> suites = new ArrayList<>();
+        if (s.nextInt(3) == 0) suites.add(0x0a0a + 0x1010 * s.nextInt(16)); // GREASE
+        for (int k = from; k < pool.length && suites.size() < nSuites; k++) if (s.nextInt(4) != 0) suites.add(pool[k]);
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        b.putShort((short) 0x0303);
+        b.put(random(32));
+        b.put((byte) 32).put(random(32));
+        b.putShort((short) (suites.size() * 2));
+        for (int v : suites) b.putShort((short) v);
+        b.put((byte) 1).put((byte) 0);
+        List<byte[]> exts = new ArrayList<>();
+        byte[] name = ascii(sni);
+        exts.add(extension(0, concat(u16(name.length + 3), new byte[] {0}, u16(name.length), name)));
+        int[] groups = s.nextBoolean() ? new int[] {0x001d, 0x0017, 0x0018} : new int[] {0x001d, 0x0017, 0x0018, 0x0019, 0x0100};
+        ByteBuffer g = ByteBuffer.allocate(64);
+        for (int v : groups) g.putShort((short) v);
+        exts.add(extension(10, concat(u16(g.position()), java.util.Arrays.copyOf(g.array(), g.position()))));
+        exts.add(extension(11, new byte[] {1, 0}));
+        int sigs = 4 + s.nextInt(8);
+        ByteBuffer sg = ByteBuffer.allocate(64);
+        int[] sigPool = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201, 0x0203, 0x0807, 0x0808};
+        for (int k = 0; k < sigs; k++) sg.putShort((short) sigPool[k]);
+        exts.add(extension(13, concat(u16(sg.position()), java.util.Arrays.copyOf(sg.array(), sg.position()))));
+        int alpn = s.nextInt(20);
+        if (alpn < 12) exts.add(extension(16, concat(u16(12), new byte[] {2}, ascii("h2"), new byte[] {8}, ascii("http/1.1"))));
+        else if (alpn < 17) exts.add(extension(16, concat(u16(9), new byte[] {8}, ascii("http/1.1"))));
+        exts.add(extension(23, new byte[0]));
+        exts.add(extension(0xff01, new byte[] {0}));
+        if (s.nextBoolean()) exts.add(extension(35, new byte[0]));
+        if (s.nextBoolean()) exts.add(extension(5, new byte[] {1, 0, 0, 0, 0}));
+        if (tls13) {
+            exts.add(extension(43, concat(new byte[] {4}, u16(0x0304), u16(0x0303))));
+            exts.add(extension(51, concat(u16(36), u16(0x001d), u16(32), random(32))));
+            exts.add(extension(45, new byte[] {1, 1}));
+        }
+        if (stack % 3 == 0) { // Chrome-style: a fresh extension order on every connection
+            for (int k = exts.size() - 1; k > 0; k--) {
+                int j = r.nextInt(k + 1);
+                byte[] t = exts.get(k);
+                exts.set(k, exts.get(j));
+                exts.set(j, t);
+            }
+        }
+        byte[] e = concat(exts.toArray(new byte[0][]));
+        b.putShort((short) e.length).put(e);
+        return record(0x16, 0x0301, handshake(1, java.util.Arrays.copyOf(b.array(), b.position())));
+    }
+
+    static byte[] extension(int type, byte[] data) {
+        return concat(u16(type), u16(data.length), data);
     }
 
     // ---------------------------------------------------------------- TLS bytes
