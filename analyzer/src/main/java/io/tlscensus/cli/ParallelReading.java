@@ -5,6 +5,7 @@ import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.engine.EngineLimits;
+import io.tlscensus.engine.MemoryBudget;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ final class ParallelReading {
     /** Thread-safe sink for what is not the census (connection rows, readiness, Parquet), or null. */
     private final ConnectionSink shared;
     private final Progress progress;
+    private MemoryBudget budget;
 
     ParallelReading(CensusRun run, Options options, Census census, ConnectionSink shared, Progress progress) {
         this.run = run;
@@ -45,6 +47,7 @@ final class ParallelReading {
 
     CaptureStats run(List<String> inputs) {
         CaptureStats stats = new CaptureStats();
+        budget = MemoryBudget.forHeap(options.limits); // one for every engine of the run: they hold their flows at once
         if (inputs.size() > 1) {
             filesInParallel(inputs, Math.min(options.threads, inputs.size()), stats);
         } else {
@@ -76,7 +79,7 @@ final class ParallelReading {
 
     private void sharded(String input, int shards, CaptureStats total) {
         Worker[] workers = new Worker[shards];
-        EngineLimits limits = options.limits.perShard(shards);
+        EngineLimits limits = options.limits; // --max-flows and the heap share bound the shards together (MemoryBudget)
         CensusEngine[] engines = new CensusEngine[shards];
         for (int s = 0; s < shards; s++) {
             workers[s] = new Worker(limits, s, shards, null);
@@ -153,7 +156,7 @@ final class ParallelReading {
                 census.accept(r);
                 shared.accept(r);
             };
-            this.engine = new CensusEngine(limits, sink, shard, shards);
+            this.engine = new CensusEngine(limits, sink, shard, shards, budget);
             this.task = task;
         }
 

@@ -25,6 +25,10 @@ public final class CaptureStats {
     public long evictedIdle;
     public long evictedForSpace;
     public long reassemblyLimitHits;
+    /** The run's bounds, shown with the counters they cap: flows at once, bytes of flow state, bytes held per direction. */
+    public long flowLimit;
+    public long memoryLimitBytes;
+    public long reassemblyLimitBytes;
     public long tlsConnections;
     public long tlsMalformed;
     public long elapsedNanos;
@@ -55,6 +59,9 @@ public final class CaptureStats {
         evictedIdle += o.evictedIdle;
         evictedForSpace += o.evictedForSpace;
         reassemblyLimitHits += o.reassemblyLimitHits;
+        flowLimit = Math.max(flowLimit, o.flowLimit); // the same run-wide bounds in every engine
+        memoryLimitBytes = Math.max(memoryLimitBytes, o.memoryLimitBytes);
+        reassemblyLimitBytes = Math.max(reassemblyLimitBytes, o.reassemblyLimitBytes);
         tlsConnections += o.tlsConnections;
         tlsMalformed += o.tlsMalformed;
         elapsedNanos = Math.max(elapsedNanos, o.elapsedNanos);
@@ -68,13 +75,13 @@ public final class CaptureStats {
         double mbps = seconds > 0 ? inputBytes / 1e6 / seconds : 0;
         return String.format(java.util.Locale.ROOT,
                 "%d inputs (%d damaged), %d packets (%d TCP, %d UDP, %d tunneled), %d bytes, "
-                        + "%d flows (peak %d, evicted %d idle, %d for space), %d TLS connections; "
+                        + "%d flows (peak %d of at most %d in %d MB, evicted %d idle, %d for space), %d TLS connections; "
                         + "dropped: %d by kernel, %d by interface; skipped: %d non-IP, %d other IP, %d unsupported link; %d IP fragments (%d datagrams "
                         + "reassembled, %d dropped); %d malformed packets, %d malformed TLS, %d truncated segments, "
-                        + "%d reassembly limit hits; %.3f s, %.1f MB/s",
+                        + "%d reassembly limit hits (%d bytes a direction); %.3f s, %.1f MB/s",
                 inputs, damagedInputs, packets, tcpPackets, udpPackets, tunneledPackets, bytes, flows, peakFlows,
-                evictedIdle, evictedForSpace, tlsConnections, packetsDropped, interfaceDropped, nonIpPackets, otherIpPackets, unsupportedLinkPackets,
+                flowLimit, memoryLimitBytes >> 20, evictedIdle, evictedForSpace, tlsConnections, packetsDropped, interfaceDropped, nonIpPackets, otherIpPackets, unsupportedLinkPackets,
                 fragments, fragmentsReassembled, fragmentsDropped, malformedPackets, tlsMalformed, truncatedSegments,
-                reassemblyLimitHits, seconds, mbps);
+                reassemblyLimitHits, reassemblyLimitBytes, seconds, mbps);
     }
 }

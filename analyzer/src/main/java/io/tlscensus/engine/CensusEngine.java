@@ -27,12 +27,15 @@ public final class CensusEngine implements PacketHandler {
     private final CaptureStats stats = new CaptureStats();
     private final int shard;
     private final int shards;
-    private final int maxFlows;
+    private final MemoryBudget budget;
+    private final Handshakes handshakes;
     private String input = "-";
     private long flowsBefore;
+    private long flowsCharged;
+    private int capacityCharged;
 
     public CensusEngine(EngineLimits limits, ConnectionSink sink) {
-        this(limits, sink, 0, 1);
+        this(limits, sink, 0, 1, MemoryBudget.forHeap(limits));
     }
 
     /**
@@ -41,17 +44,21 @@ public final class CensusEngine implements PacketHandler {
      * the flow work is split while reading is shared. Packets that belong to no flow (non-IP,
      * malformed, other protocols) are counted by shard 0; IP fragments are reassembled by every
      * shard (the datagram's flow is known only afterwards) and counted by shard 0. The shards'
-     * connections and statistics add up to exactly those of one engine.
+     * connections and statistics add up to exactly those of one engine. Engines that run at the same
+     * time share one {@code budget}.
      */
-    public CensusEngine(EngineLimits limits, ConnectionSink sink, int shard, int shards) {
+    public CensusEngine(EngineLimits limits, ConnectionSink sink, int shard, int shards, MemoryBudget budget) {
         if (shards < 1 || shard < 0 || shard >= shards) throw new IllegalArgumentException("shard " + shard + " of " + shards);
         this.shard = shard;
         this.shards = shards;
         this.limits = limits;
         this.sink = sink;
-        // Every shard's table shares the heap: each gets its part of the bound.
-        this.maxFlows = Math.min(limits.maxFlows, Math.max(1024, heapBoundFlows(Runtime.getRuntime().maxMemory()) / shards));
-        this.flows = new FlowTable<>(maxFlows, limits.idleTimeoutMicros, TlsFlow::new, this::finish);
+        this.budget = budget;
+        this.handshakes = new Handshakes(limits, budget);
+        // The run's budget bounds flows and bytes of all engines together; for the flow count, room
+        // is made before a new flow goes in, so the engines never hold more than --max-flows.
+        this.flows = new FlowTable<>(limits.maxFlows, limits.idleTimeoutMicros, TlsFlow::new, this::evicted);
+        this.flows.bound(() -> budget.flows() >= budget.maxFlows());
         this.fragments = new IpFragmentReassembler(limits.maxFragmentedDatagrams, limits.maxFragmentBytes,
                 limits.fragmentTimeoutMicros);
     }
@@ -83,28 +90,50 @@ public final class CensusEngine implements PacketHandler {
         stats.peakFlows = Math.max(stats.peakFlows, flows.peakSize());
         stats.evictedIdle = flows.evictedIdle();
         stats.evictedForSpace = flows.evictedForSpace();
+        stats.flowLimit = budget.maxFlows();
+        stats.memoryLimitBytes = budget.maxBytes();
+        stats.reassemblyLimitBytes = limits.maxReassemblyBytes;
         if (shard == 0) {
             stats.fragmentsReassembled = fragments.completed();
             stats.fragmentsDropped = fragments.dropped();
         }
     }
 
-    /**
-     * A tracked flow costs about {@link #BYTES_PER_FLOW} bytes (the flow, its per-direction arrays
-     * and its table slot, measured with a SYN flood); flows in their handshake hold reassembly
-     * buffers on top. Half the heap is the most the flow table may take, so a flood of half-open
-     * connections (1,000,000 SYNs under the default --max-flows in a 256 MB heap ran out of memory)
-     * evicts for space instead: the oldest flows go first, and "evicted for space" counts them.
-     */
-    static final int BYTES_PER_FLOW = 400;
-
-    static int heapBoundFlows(long maxHeapBytes) {
-        return (int) Math.max(1024, Math.min(Integer.MAX_VALUE, maxHeapBytes / 2 / BYTES_PER_FLOW));
+    /** The run's bounds on flows and their state, shared with the engines running beside this one. */
+    public MemoryBudget budget() {
+        return budget;
     }
 
-    /** Flows tracked at once: --max-flows, lowered to what half the heap holds. */
-    public int maxFlows() {
-        return maxFlows;
+    /**
+     * Counts a flow the table just made and makes room for it: while the run holds more flows or
+     * bytes than its budget allows, this engine's least recently active flows (never {@code f}) are
+     * finished and evicted for space. So a flood of half-open connections or of handshakes that
+     * never complete, whatever they hold, ends in counted evictions, not in an OutOfMemoryError.
+     */
+    private void account(TlsFlow f) {
+        if (flows.created() != flowsCharged) {
+            long n = flows.created() - flowsCharged;
+            flowsCharged = flows.created();
+            budget.addFlows(n);
+            budget.addBytes(n * MemoryBudget.FLOW_BYTES);
+            int capacity = flows.capacity(); // it only grows
+            budget.addBytes((long) MemoryBudget.REF_BYTES * (capacity - capacityCharged));
+            capacityCharged = capacity;
+        }
+        makeRoom(f);
+    }
+
+    private void makeRoom(TlsFlow f) {
+        while (budget.over() && flows.evictOldestForSpace(f)) {
+            // each eviction gives back the flow and what its handshake held
+        }
+    }
+
+    /** A flow leaves the table (idle, for space, end of input): emitted if not yet, then uncounted. */
+    private void evicted(TlsFlow f) {
+        finish(f);
+        budget.addFlows(-1);
+        budget.addBytes(-MemoryBudget.FLOW_BYTES);
     }
 
     public int activeFlows() {
@@ -182,38 +211,27 @@ public final class CensusEngine implements PacketHandler {
     private void tcp(long ts, ByteBuffer buffer) {
         PacketDecoder d = decoder;
         TlsFlow f = flows.lookup(d, ts);
+        account(f);
         int dir = f.directionOf(d);
         boolean syn = (d.tcpFlags & PacketDecoder.TCP_SYN) != 0;
-        if (f.finished) {
+        if (f.finished()) {
             // Port reuse: a new connection on the 5-tuple of one that has ended.
-            if (!(syn && (d.tcpFlags & PacketDecoder.TCP_ACK) == 0 && f.closed)) {
+            if (!(syn && (d.tcpFlags & PacketDecoder.TCP_ACK) == 0 && f.is(TlsFlow.CLOSED))) {
                 trackClose(f, dir);
                 return;
             }
             f.restartAt(ts);
         }
-        if (f.record == null) {
-            f.vlan = d.vlanId;
-            f.tunnelId = d.tunnelId;
+        if (syn && !f.is(TlsFlow.of(TlsFlow.SYN0, dir))) {
+            f.set(TlsFlow.of(TlsFlow.SYN0, dir));
+            if (!f.is(TlsFlow.of(TlsFlow.STREAM0, dir))) f.seq(dir, d.seq); // once a stream started, seq is its own
         }
-        if (syn) {
-            if (dir == 0 && !f.synSeen0) {
-                f.synSeen0 = true;
-                f.synSeq0 = d.seq;
-            } else if (dir == 1 && !f.synSeen1) {
-                f.synSeen1 = true;
-                f.synSeq1 = d.seq;
-            }
-        }
-        if (d.payloadLength > 0) {
-            TlsStreamParser parser = f.parser(dir);
-            if (parser == null || !parser.done()) payload(f, dir, buffer);
-        }
+        if (d.payloadLength > 0 && !f.is(TlsFlow.of(TlsFlow.DONE0, dir))) payload(f, dir, buffer);
         if (trackClose(f, dir)) {
             finish(f);
             return;
         }
-        if (f.parser0 != null && f.parser0.done() && f.parser1.done()) {
+        if (f.is(TlsFlow.DONE0) && f.is(TlsFlow.of(TlsFlow.DONE0, 1))) {
             finish(f);
         }
     }
@@ -226,71 +244,72 @@ public final class CensusEngine implements PacketHandler {
     private void udp(long ts, ByteBuffer buffer) {
         PacketDecoder d = decoder;
         TlsFlow f = flows.lookup(d, ts);
-        if (f.finished || d.payloadLength == 0) return;
+        account(f);
+        if (f.finished() || d.payloadLength == 0) return;
         int dir = f.directionOf(d);
         int off = d.payloadOffset, len = d.payloadLength;
-        if (f.quic != null) {
-            f.quic.onDatagram(buffer, off, len, dir);
-            if (f.quic.done()) finish(f);
+        Handshake h = (Handshake) f.hs; // UDP handshakes are never parked
+        if (h != null && h.quic != null) {
+            h.quic.onDatagram(buffer, off, len, dir);
+            if (h.quic.done()) finish(f);
             return;
         }
-        if (f.dtls == null && f.record == null && QuicConnection.looksLikeQuic(buffer, off, len)) {
-            f.quic = new QuicConnection(startRecord(f, "quic"));
-            f.quic.onDatagram(buffer, off, len, dir);
-            if (f.quic.done()) finish(f);
+        if (h == null && QuicConnection.looksLikeQuic(buffer, off, len)) {
+            h = startRecord(f, "quic");
+            h.quic = new QuicConnection(h.record);
+            handshakes.recharge(h);
+            h.quic.onDatagram(buffer, off, len, dir);
+            if (h.quic.done()) finish(f);
+            else makeRoom(f);
             return;
         }
         if (DtlsParser.looksLikeDtls(buffer, off, len)) {
-            if (f.dtls == null && f.record == null) f.dtls = new DtlsParser(startRecord(f, "udp"));
-            if (f.dtls != null) {
-                f.dtls.onDatagram(buffer, off, len, dir);
-                if (f.dtls.done()) finish(f);
+            if (h == null) {
+                h = startRecord(f, "udp");
+                h.dtls = new DtlsParser(h.record);
+                handshakes.recharge(h);
+            }
+            if (h.dtls != null) {
+                h.dtls.onDatagram(buffer, off, len, dir);
+                if (h.dtls.done()) finish(f);
+                else makeRoom(f);
                 return;
             }
         }
-        if (++f.datagrams > limits.udpProbeDatagrams && f.record == null) f.release();
+        if (++f.seq0 > limits.udpProbeDatagrams && h == null) f.set(TlsFlow.FINISHED); // seq0: datagrams looked at
     }
 
-    private ConnectionRecord startRecord(TlsFlow f, String transport) {
-        f.record = new ConnectionRecord();
-        f.record.transport = transport;
-        f.vlan = decoder.vlanId;
-        f.tunnelId = decoder.tunnelId;
-        return f.record;
+    private Handshake startRecord(TlsFlow f, String transport) {
+        Handshake h = handshakes.live(f);
+        h.record.transport = transport;
+        return h;
     }
 
     /** Notes FIN and RST; true once the connection is over (RST, or FIN both ways). */
     private boolean trackClose(TlsFlow f, int dir) {
         int flags = decoder.tcpFlags;
-        if ((flags & PacketDecoder.TCP_RST) != 0) f.closed = true;
-        else if ((flags & PacketDecoder.TCP_FIN) != 0) {
-            if (dir == 0) f.finSeen0 = true;
-            else f.finSeen1 = true;
-        }
-        if (f.finSeen0 && f.finSeen1) f.closed = true;
-        return f.closed;
+        if ((flags & PacketDecoder.TCP_RST) != 0) f.set(TlsFlow.CLOSED);
+        else if ((flags & PacketDecoder.TCP_FIN) != 0) f.set(TlsFlow.of(TlsFlow.FIN0, dir));
+        if (f.is(TlsFlow.FIN0) && f.is(TlsFlow.of(TlsFlow.FIN0, 1))) f.set(TlsFlow.CLOSED);
+        return f.is(TlsFlow.CLOSED);
     }
 
     private void payload(TlsFlow f, int dir, ByteBuffer buffer) {
         PacketDecoder d = decoder;
-        if (f.record == null) {
-            f.record = new ConnectionRecord();
-            f.vlan = d.vlanId;
-            f.tunnelId = d.tunnelId;
-            f.parser0 = new TlsStreamParser(f.record, limits.scanLimitBytes);
-            f.parser1 = new TlsStreamParser(f.record, limits.scanLimitBytes);
+        Handshake h = handshakes.live(f);
+        TlsStreamParser parser = h.parser(dir);
+        if (parser == null) {
+            parser = new TlsStreamParser(h.record, limits.scanLimitBytes);
+            if (dir == 0) h.parser0 = parser;
+            else h.parser1 = parser;
         }
-        TlsStreamParser parser = f.parser(dir);
-        StreamReassembler stream = f.stream(dir);
+        StreamReassembler stream = h.stream(dir);
         if (stream == null) {
             stream = new StreamReassembler(limits.maxReassemblyBytes);
-            if (dir == 0) {
-                f.stream0 = stream;
-                if (f.synSeen0) stream.synSeen(f.synSeq0);
-            } else {
-                f.stream1 = stream;
-                if (f.synSeen1) stream.synSeen(f.synSeq1);
-            }
+            if (dir == 0) h.stream0 = stream;
+            else h.stream1 = stream;
+            if (f.is(TlsFlow.of(TlsFlow.SYN0, dir))) stream.synSeen(f.seq(dir));
+            f.set(TlsFlow.of(TlsFlow.STREAM0, dir));
         }
         stream.accept(d.seq, buffer, d.payloadOffset, d.payloadLength);
         long drop = parser.parse(stream.array(), stream.start(), stream.available());
@@ -307,13 +326,16 @@ public final class CensusEngine implements PacketHandler {
         if (parser.done()) {
             if (parser.malformed()) stats.tlsMalformed++;
             stream.release();
+            f.set(TlsFlow.of(TlsFlow.DONE0, dir));
         }
+        handshakes.parkOrRecharge(f, h);
+        makeRoom(f);
     }
 
     /** Emits the connection (once) and drops the flow's buffers; called on close, eviction and end of input. */
     private void finish(TlsFlow f) {
-        if (f.finished) return;
-        ConnectionRecord r = f.record;
+        if (f.finished()) return;
+        ConnectionRecord r = handshakes.record(f);
         if (r != null && (r.clientHelloSeen || r.serverHelloSeen)) {
             // The client is the side that sent the ClientHello; failing that, the side a ServerHello went to.
             int clientSide;
@@ -323,8 +345,8 @@ public final class CensusEngine implements PacketHandler {
             int serverSide = 1 - clientSide;
             r.file = input;
             r.tsMicros = f.firstSeenMicros();
-            r.vlan = f.vlan;
-            r.tunnelId = f.tunnelId;
+            r.vlan = f.vlan();
+            r.tunnelId = f.tunnelId();
             r.client = IpAddress.format(f.addressHi(clientSide), f.addressLo(clientSide));
             r.clientPort = f.port(clientSide);
             r.server = IpAddress.format(f.addressHi(serverSide), f.addressLo(serverSide));
@@ -332,6 +354,7 @@ public final class CensusEngine implements PacketHandler {
             stats.tlsConnections++;
             sink.accept(r);
         }
-        f.release();
+        handshakes.release(f);
+        f.set(TlsFlow.FINISHED);
     }
 }

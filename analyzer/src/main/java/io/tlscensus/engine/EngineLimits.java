@@ -2,7 +2,7 @@ package io.tlscensus.engine;
 
 /** The bounds that keep memory finite whatever the traffic; all configurable from the command line. */
 public final class EngineLimits {
-    /** Flows tracked at once; beyond it the least recently active flow is evicted. */
+    /** Flows tracked at once by all threads together; beyond it the least recently active flow is evicted. */
     public int maxFlows = 1_000_000;
     /** A flow with no packet for this long (capture time) is finished and forgotten. */
     public long idleTimeoutMicros = 300_000_000L;
@@ -16,21 +16,4 @@ public final class EngineLimits {
     public int maxFragmentedDatagrams = 4096;
     public long maxFragmentBytes = 16L << 20;
     public long fragmentTimeoutMicros = 30_000_000L;
-
-    /**
-     * The limits of one of {@code shards} engines that split a capture by flow: the flow bound is
-     * divided among them (rounded up) so that together they hold what one engine would.
-     */
-    public EngineLimits perShard(int shards) {
-        EngineLimits l = new EngineLimits();
-        l.maxFlows = (int) Math.max(1, ((long) maxFlows + shards - 1) / shards);
-        l.idleTimeoutMicros = idleTimeoutMicros;
-        l.maxReassemblyBytes = maxReassemblyBytes;
-        l.scanLimitBytes = scanLimitBytes;
-        l.udpProbeDatagrams = udpProbeDatagrams;
-        l.maxFragmentedDatagrams = maxFragmentedDatagrams;
-        l.maxFragmentBytes = maxFragmentBytes;
-        l.fragmentTimeoutMicros = fragmentTimeoutMicros;
-        return l;
-    }
 }

@@ -2,6 +2,7 @@ package io.tlscensus.flow;
 
 import io.tlscensus.decode.PacketDecoder;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -24,6 +25,7 @@ public final class FlowTable<F extends Flow> {
     private Flow oldest;
     private Flow newest;
     private long now = Long.MIN_VALUE;
+    private BooleanSupplier full = () -> false;
 
     private long created;
     private long evictedIdle;
@@ -51,35 +53,31 @@ public final class FlowTable<F extends Flow> {
         boolean srcIsA = compare(d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort) <= 0;
         long aHi = srcIsA ? d.srcHi : d.dstHi, aLo = srcIsA ? d.srcLo : d.dstLo;
         long bHi = srcIsA ? d.dstHi : d.srcHi, bLo = srcIsA ? d.dstLo : d.srcLo;
-        int aPort = srcIsA ? d.srcPort : d.dstPort, bPort = srcIsA ? d.dstPort : d.srcPort;
-        long zone = ((d.tunnelId + 1) << 13) | (d.vlanId + 1);
-        int hash = hash(aHi, aLo, bHi, bLo, ((long) aPort << 16 | bPort) ^ ((long) d.protocol << 32) ^ (zone << 40) ^ zone);
+        int ports = srcIsA ? d.srcPort << 16 | d.dstPort : d.dstPort << 16 | d.srcPort;
+        long zone = Flow.zone(d.vlanId, d.tunnelId, d.protocol);
+        int hash = hash(aHi, aLo, bHi, bLo, ports, zone);
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             Flow f = slots[i];
             if (f == null) break;
-            if (f.hash == hash && f.aLo == aLo && f.bLo == bLo && f.aPort == aPort && f.bPort == bPort
-                    && f.aHi == aHi && f.bHi == bHi && f.protocol == d.protocol && f.zone == zone) {
+            if (f.aLo == aLo && f.bLo == bLo && f.ports == ports && f.aHi == aHi && f.bHi == bHi && f.zone == zone) {
                 touch(f, timestampMicros);
                 return (F) f;
             }
         }
-        if (size >= maxFlows) {
+        if (size >= maxFlows || (size > 0 && full.getAsBoolean())) {
             evictedForSpace++;
             evict(oldest);
         }
         F f = factory.get();
-        f.hash = hash;
         f.aHi = aHi;
         f.aLo = aLo;
         f.bHi = bHi;
         f.bLo = bLo;
-        f.aPort = aPort;
-        f.bPort = bPort;
-        f.protocol = d.protocol;
+        f.ports = ports;
         f.zone = zone;
         f.firstSeenMicros = timestampMicros;
         f.clear();
-        insert(f);
+        insert(f, hash);
         link(f, timestampMicros);
         created++;
         return f;
@@ -108,6 +106,31 @@ public final class FlowTable<F extends Flow> {
 
     public long evictedForSpace() {
         return evictedForSpace;
+    }
+
+    /**
+     * A bound beside {@code maxFlows}, for tables that share one (several tables, one limit): while
+     * it says the bound is reached, a new flow first evicts the least recently active one.
+     */
+    public void bound(BooleanSupplier full) {
+        this.full = full;
+    }
+
+    /**
+     * Evicts the least recently active flow for space (counted as such) unless it is {@code keep};
+     * false when there is none to evict. For owners that bound the table by more than a count
+     * (memory, or a limit shared with other tables).
+     */
+    public boolean evictOldestForSpace(Flow keep) {
+        if (oldest == null || oldest == keep) return false;
+        evictedForSpace++;
+        evict(oldest);
+        return true;
+    }
+
+    /** Slots of the hash table (each a reference), for memory accounting. */
+    public int capacity() {
+        return slots.length;
     }
 
     public int maxFlows() {
@@ -153,9 +176,9 @@ public final class FlowTable<F extends Flow> {
         f.newer = null;
     }
 
-    private void insert(Flow f) {
+    private void insert(Flow f, int hash) {
         if (size + 1 > (slots.length >>> 1)) grow();
-        int i = f.hash & mask;
+        int i = hash & mask;
         while (slots[i] != null) i = (i + 1) & mask;
         slots[i] = f;
         size++;
@@ -168,20 +191,20 @@ public final class FlowTable<F extends Flow> {
         mask = slots.length - 1;
         for (Flow f : old) {
             if (f == null) continue;
-            int i = f.hash & mask;
+            int i = hash(f) & mask;
             while (slots[i] != null) i = (i + 1) & mask;
             slots[i] = f;
         }
     }
 
     private void remove(Flow f) {
-        int i = f.hash & mask;
+        int i = hash(f) & mask;
         while (slots[i] != f) i = (i + 1) & mask;
         slots[i] = null;
         size--;
         // Backward-shift: pull later members of the probe run into the hole so lookups never stop early.
         for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
-            int home = slots[j].hash & mask;
+            int home = hash(slots[j]) & mask;
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (stays) continue;
             slots[i] = slots[j];
@@ -197,12 +220,17 @@ public final class FlowTable<F extends Flow> {
         return c != 0 ? c : Integer.compare(port1, port2);
     }
 
-    private static int hash(long aHi, long aLo, long bHi, long bLo, long ports) {
+    /** Recomputed when needed (growth, deletion) rather than stored: 4 bytes less per flow. */
+    private static int hash(Flow f) {
+        return hash(f.aHi, f.aLo, f.bHi, f.bLo, f.ports, f.zone);
+    }
+
+    private static int hash(long aHi, long aLo, long bHi, long bLo, int ports, long zone) {
         long h = aHi * 0x9E3779B97F4A7C15L;
         h = (h ^ aLo) * 0x9E3779B97F4A7C15L;
         h = (h ^ bHi) * 0x9E3779B97F4A7C15L;
         h = (h ^ bLo) * 0x9E3779B97F4A7C15L;
-        h = (h ^ ports) * 0x9E3779B97F4A7C15L;
+        h = (h ^ (ports & 0xffffffffL) ^ (zone << 32) ^ (zone >>> 32)) * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }
 }

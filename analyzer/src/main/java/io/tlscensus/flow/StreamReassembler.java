@@ -207,6 +207,43 @@ public final class StreamReassembler {
         return overflowed;
     }
 
+    /**
+     * True when nothing is held (in order or ahead) and no skip is pending beyond what
+     * {@link #park} stores: the stream is then its next sequence number and a few bits.
+     */
+    public boolean canPark() {
+        return start == end && pendingCount == 0 && skip < 1 << 20 && !overflowed;
+    }
+
+    /** The state besides {@link #nextSeq}, in 22 bits; see {@link #unpark}. */
+    public int park() {
+        return (initialized ? 1 : 0) | (delivered > 0 ? 2 : 0) | (int) skip << 2;
+    }
+
+    /** Sequence number of the next byte expected in order. */
+    public int nextSeq() {
+        return nextSeq;
+    }
+
+    /**
+     * A reassembler in the state {@link #park} and {@link #nextSeq} gave. Only whether any byte
+     * was delivered is kept, not how many: the count is needed for nothing else.
+     */
+    public static StreamReassembler unpark(int limit, int parked, int nextSeq) {
+        StreamReassembler s = new StreamReassembler(limit);
+        s.initialized = (parked & 1) != 0;
+        s.delivered = (parked & 2) != 0 ? 1 : 0;
+        s.skip = parked >>> 2;
+        s.nextSeq = nextSeq;
+        return s;
+    }
+
+    /** Bytes of buffers held (memory accounting). */
+    public int heldBytes() {
+        int n = data.length + pendingBytes;
+        return pendingSeq == null ? n : n + 16 + 4 * MAX_PENDING_SEGMENTS + 16 + 4 * MAX_PENDING_SEGMENTS + 16 * pendingCount;
+    }
+
     /** Frees the buffers: the reader needs nothing more from this direction. */
     public void release() {
         data = EMPTY;

@@ -217,6 +217,11 @@ public final class Fingerprints {
         }
     }
 
+    /** Index of the extension types' count in client fingerprint inputs (the types follow it). */
+    public static int clientExtensionsAt(char[] clientInputs) {
+        return listStart(clientInputs, CLIENT_LISTS, EXTENSIONS);
+    }
+
     /** Index of the count of list number {@code list} in a layout whose lists begin at {@code first}. */
     private static int listStart(char[] f, int first, int list) {
         int p = first;

@@ -266,6 +266,47 @@ public final class TlsStreamParser {
         return -1;
     }
 
+    // Parking: a handshake waiting for its peer keeps its parsers' state in a long each, not in
+    // objects (engine.Handshakes); every field above that changes while parsing must be in it.
+
+    /** True when no part of a handshake message is buffered: then {@link #park} holds the whole state. */
+    public boolean canPark() {
+        return handshake == null && scanned < Integer.MAX_VALUE;
+    }
+
+    /** The state in bits 0-7 and 32-63 (bits 8-31 are left to the caller); see {@link #unpark}. */
+    public long park() {
+        return state | role.ordinal() << 2 | (helloParsed ? 1 << 4 : 0) | (alertSeen ? 1 << 5 : 0)
+                | (malformed ? 1 << 6 : 0) | scanned << 32;
+    }
+
+    /** A parser in the state that {@link #park} gave, filling {@code record}. */
+    public static TlsStreamParser unpark(ConnectionRecord record, int scanLimit, long parked) {
+        TlsStreamParser p = new TlsStreamParser(record, scanLimit);
+        p.state = (int) parked & 3;
+        p.role = Role.values()[(int) parked >>> 2 & 3];
+        p.helloParsed = (parked & 1 << 4) != 0;
+        p.alertSeen = (parked & 1 << 5) != 0;
+        p.malformed = (parked & 1 << 6) != 0;
+        p.scanned = parked >>> 32;
+        return p;
+    }
+
+    /** Role of a parked parser. */
+    public static Role parkedRole(long parked) {
+        return Role.values()[(int) parked >>> 2 & 3];
+    }
+
+    /** Whether a parked parser is {@link #done}. */
+    public static boolean parkedDone(long parked) {
+        return ((int) parked & 3) == DONE;
+    }
+
+    /** Bytes of a handshake message buffered across records (memory accounting). */
+    public int bufferedBytes() {
+        return handshake == null ? 0 : handshake.length;
+    }
+
     private static int u24(byte[] b, int p) {
         return ((b[p] & 0xff) << 16) | ((b[p + 1] & 0xff) << 8) | (b[p + 2] & 0xff);
     }

@@ -402,18 +402,12 @@ public final class AdversarialCaptures {
      * connections. 1,000,000 SYNs make a 70 MB file.
      */
     public static void synFlood(Path file, int count) throws IOException {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-            out.write(pcapHeader(1));
-            long ts = 1_700_000_000_000_000L;
-            for (byte[] f : good(0, 2)) {
-                out.write(recordHeader(ts += 10, f.length, f.length));
-                out.write(f);
-            }
-            byte[] syn = Packets.ethernet(Packets.ETHERTYPE_IPV4, Packets.ipv4(Packets.v4(11, 0, 0, 0),
-                    Packets.v4(10, 30, 0, 1), Packets.PROTO_TCP, Packets.tcp(1, 443, 0, 0, Packets.SYN, new byte[0])));
-            byte[] header = recordHeader(0, syn.length, syn.length);
-            ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer s = ByteBuffer.wrap(syn);
+        byte[] syn = Packets.ethernet(Packets.ETHERTYPE_IPV4, Packets.ipv4(Packets.v4(11, 0, 0, 0),
+                Packets.v4(10, 30, 0, 1), Packets.PROTO_TCP, Packets.tcp(1, 443, 0, 0, Packets.SYN, new byte[0])));
+        byte[] header = recordHeader(0, syn.length, syn.length);
+        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer s = ByteBuffer.wrap(syn);
+        betweenGoodConnections(file, (out, ts) -> {
             for (int i = 0; i < count; i++) {
                 ts += 1; // 1 us apart: all within the idle timeout, so the table fills
                 h.putInt(0, (int) (ts / 1_000_000)).putInt(4, (int) (ts % 1_000_000));
@@ -423,6 +417,52 @@ public final class AdversarialCaptures {
                 out.write(header);
                 out.write(syn);
             }
+            return ts;
+        });
+    }
+
+    /**
+     * Streams {@code count} handshakes in flight to {@code file}, between two good connections
+     * before and two after: from distinct client addresses and ports, a SYN and a ClientHello each
+     * (TLS 1.3, ALPN h2 and http/1.1) that no server ever answers. The hellos name
+     * {@code distinctSnis} servers in turn ({@code hello-N.test}), or each its own when 0 (the worst
+     * case for memory). 200,000 of them make a 60 MB file.
+     */
+    public static void helloFlood(Path file, int count, int distinctSnis) throws IOException {
+        byte[] server = Packets.v4(10, 30, 0, 1);
+        betweenGoodConnections(file, (out, ts) -> {
+            for (int i = 0; i < count; i++) {
+                byte[] client = Packets.v4(11, i >>> 14 & 0xff, i >>> 6 & 0xff, 1);
+                int port = 1024 + (i & 63);
+                String sni = "hello-" + (distinctSnis == 0 ? i : i % distinctSnis) + ".test";
+                byte[] hello = TlsBytes.clientHello().sni(sni).alpn("h2", "http/1.1").supportedVersions(0x0304, 0x0303).record();
+                for (byte[] frame : List.of(
+                        Packets.tcp(port, 443, i * 7919, 0, Packets.SYN, new byte[0]),
+                        Packets.tcp(port, 443, i * 7919 + 1, 1, Packets.ACK | Packets.PSH, hello))) {
+                    byte[] f = Packets.ethernet(Packets.ETHERTYPE_IPV4, Packets.ipv4(client, server, Packets.PROTO_TCP, frame));
+                    out.write(recordHeader(ts += 1, f.length, f.length)); // all within the idle timeout
+                    out.write(f);
+                }
+            }
+            return ts;
+        });
+    }
+
+    /** What a flood writes after the first good connections; returns the last timestamp used. */
+    private interface FloodBody {
+        long write(OutputStream out, long ts) throws IOException;
+    }
+
+    /** A pcap of two good connections, the body, two good connections. */
+    private static void betweenGoodConnections(Path file, FloodBody body) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            out.write(pcapHeader(1));
+            long ts = 1_700_000_000_000_000L;
+            for (byte[] f : good(0, 2)) {
+                out.write(recordHeader(ts += 10, f.length, f.length));
+                out.write(f);
+            }
+            ts = body.write(out, ts);
             for (byte[] f : good(2, 2)) {
                 out.write(recordHeader(ts += 10, f.length, f.length));
                 out.write(f);
