@@ -332,6 +332,13 @@ public final class CensusEngine implements PacketHandler {
             stats.tlsConnections++;
             sink.accept(r);
         }
+        // Directions that finish parsing count their damage as they finish; these are still open.
+        if (f.parser0 != null) {
+            if (!f.parser0.done() && f.parser0.malformed()) stats.tlsMalformed++;
+            if (!f.parser1.done() && f.parser1.malformed()) stats.tlsMalformed++;
+        }
+        if (f.dtls != null && f.dtls.malformed()) stats.tlsMalformed++;
+        if (f.quic != null) stats.tlsMalformed += f.quic.malformedHellos();
         f.release();
     }
 }
