@@ -5,6 +5,7 @@ import io.tlscensus.capture.LiveCapture;
 import io.tlscensus.capture.LiveCapture.LiveCaptureException;
 import io.tlscensus.capture.PacketHandler;
 import io.tlscensus.capture.PcapWriter;
+import io.tlscensus.capture.Privileges;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
@@ -92,8 +93,18 @@ final class LiveRun {
     int run() throws IOException {
         LiveCapture capture;
         try {
+            Privileges.Account account = options.user == null ? null : Privileges.lookup(options.user);
             capture = LiveCapture.open(options.liveInterface, options.snaplen, options.promiscuous,
                     options.bufferKiB * 1024, options.filter);
+            if (account != null) {
+                try {
+                    // Before any output is opened: files are created by the user they will belong to.
+                    Privileges.dropTo(account);
+                } catch (LiveCaptureException e) {
+                    capture.close();
+                    throw e;
+                }
+            }
         } catch (LiveCaptureException e) {
             stderr.println("tlscensus: " + e.getMessage());
             return ExitStatus.USAGE;
@@ -157,9 +168,10 @@ final class LiveRun {
                 timer.schedule(() -> requestStop("duration"), options.durationSeconds, TimeUnit.SECONDS);
             }
             if (!options.quiet) {
-                stderr.printf(Locale.ROOT, "tlscensus: listening on %s, link-type %s, snapshot length %d bytes%s%n",
+                stderr.printf(Locale.ROOT, "tlscensus: listening on %s, link-type %s, snapshot length %d bytes%s%s%n",
                         options.liveInterface, capture.linkTypeName(), capture.snaplen(),
-                        options.filter == null ? "" : ", filter '" + options.filter + "'");
+                        options.filter == null ? "" : ", filter '" + options.filter + "'",
+                        options.user == null ? "" : ", running as " + options.user);
                 stderr.flush();
             }
 
