@@ -14,12 +14,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import static io.tlscensus.readiness.SyntheticCapture.hello;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -219,6 +223,47 @@ class ReadinessTest {
         assertNull(unknown.name(), "not guessed");
         assertEquals(2, unknown.clients.size(), "grouped");
         assertEquals("will break", unknown.verdictLabel());
+    }
+
+    @Test
+    void theShippedTableNamesLegacyStacksFromRecordedHellos() {
+        FingerprintTable table = FingerprintTable.builtIn();
+        // JA3 of the hellos recorded for these clients (testssl.sh etc/client-simulation.txt at 0d6ab6b6),
+        // computed by tlscensus and tshark 4.0; no bytes of that file are here.
+        FingerprintTable.Match android = table.lookup("ef323f542a99ab12d6b5348bf039b7b4", null);
+        assertEquals("Android 4.2.2 / 4.3 (TLS 1.0 max)", android.name());
+        assertTrue(android.source().contains("\"Android 4.3\"") && android.source().contains("0d6ab6b6"), android.source());
+        FingerprintTable.Match ie8 = table.lookup("2201d8e006f8f005a6b415f61e677532", null);
+        assertEquals("Internet Explorer 8, 9 / Windows 7 (TLS 1.0 max)", ie8.name());
+        assertTrue(ie8.source().contains("\"IE 8 Win 7\""), ie8.source());
+        assertEquals("Internet Explorer 10 / Windows Phone 8.0 (TLS 1.0 max)",
+                table.lookup("7b3b37883b5e80065b35f27888ed2b04", null).name());
+        assertEquals("Safari 6.0.4 / OS X 10.8.4 (TLS 1.0 max)", table.lookup("cc5925c4720edb550491a12a35c15d4d", null).name());
+        // JA4 sorts ciphers and extensions: IE 7 on Vista and IE 8-10 on Windows 7 share one, and it names them all
+        assertEquals("Internet Explorer 7 / Windows Vista; Internet Explorer 8-10 / Windows 7 (TLS 1.0 max)",
+                table.lookup(null, "t10d120500_d94e65cdb899_c35b4a14be45").name());
+        assertEquals("Internet Explorer 11 / Windows 7 (TLS 1.2 max)", table.lookup("98eaec8c8ef8baab245d0b65f788be91", null).name());
+    }
+
+    @Test
+    void theShippedTableHasOneLinePerFingerprintEachWithItsSource() throws Exception {
+        String text;
+        try (InputStream in = FingerprintTable.class.getResourceAsStream(FingerprintTable.RESOURCE)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Set<String> keys = new HashSet<>();
+        int entries = 0;
+        for (String line : text.split("\n", -1)) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            entries++;
+            String[] f = line.split("\t", -1);
+            assertEquals(4, f.length, "kind, value, name, source: " + line);
+            assertFalse(f[3].isBlank(), "a source: " + line);
+            assertTrue(keys.add(f[0] + " " + f[1].toLowerCase(Locale.ROOT)),
+                    "one line per fingerprint (a second one would silently replace the first): " + line);
+        }
+        assertEquals(entries, FingerprintTable.builtIn().size());
+        assertTrue(entries >= 12 + 2 * 30, "the testssl.sh-derived entries are there: " + entries);
     }
 
     /**
