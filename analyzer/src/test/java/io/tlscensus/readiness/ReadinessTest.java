@@ -243,6 +243,26 @@ class ReadinessTest {
         assertEquals("Internet Explorer 7 / Windows Vista; Internet Explorer 8-10 / Windows 7 (TLS 1.0 max)",
                 table.lookup(null, "t10d120500_d94e65cdb899_c35b4a14be45").name());
         assertEquals("Internet Explorer 11 / Windows 7 (TLS 1.2 max)", table.lookup("98eaec8c8ef8baab245d0b65f788be91", null).name());
+        // With both, the JA3 (lists in order) tells them apart: IE 7 on Vista is not IE 8-10 on Windows 7.
+        assertEquals("Internet Explorer 7 / Windows Vista (TLS 1.0 max)",
+                table.lookup("2baf01616e930d378df97576e2686df3", "t10d120500_d94e65cdb899_c35b4a14be45").name());
+        // A JA3 that is not in the table (a shuffled extension order) still finds the JA4.
+        assertEquals("Internet Explorer 7 / Windows Vista; Internet Explorer 8-10 / Windows 7 (TLS 1.0 max)",
+                table.lookup("00000000000000000000000000000000", "t10d120500_d94e65cdb899_c35b4a14be45").name());
+    }
+
+    @Test
+    void aUsersEntryComesBeforeTheShippedOnesWhateverItsKind() throws Exception {
+        Path mine = Files.createTempFile("mine", ".tsv");
+        try {
+            Files.writeString(mine, "ja4\tt10d120500_d94e65cdb899_c35b4a14be45\tour kiosk fleet\tour own capture\n");
+            FingerprintTable table = FingerprintTable.builtIn().withFile(mine);
+            assertEquals("our kiosk fleet",
+                    table.lookup("2baf01616e930d378df97576e2686df3", "t10d120500_d94e65cdb899_c35b4a14be45").name());
+            assertEquals(FingerprintTable.builtIn().size() + 1, table.size());
+        } finally {
+            Files.delete(mine);
+        }
     }
 
     @Test
