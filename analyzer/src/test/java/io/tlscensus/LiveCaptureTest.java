@@ -243,6 +243,35 @@ class LiveCaptureTest {
         }
     }
 
+    /**
+     * The readiness verdicts of a live capture, at its end: a TLS 1.0-only client will break, a
+     * client that can do TLS 1.3 but meets a TLS 1.0-only server is the server's problem, a TLS 1.3
+     * client is ready; the HTML report is written beside them and names the legacy server.
+     */
+    @Test
+    void readinessVerdictsAndReportAtTheEndOfALiveCapture() throws Exception {
+        Path report = lab.dir().resolve("live-report.html");
+        Census c = census("readiness", "--readiness", "--format", "jsonl", "--report", report.toString(), "-f", "tcp");
+        curl("10.123.0.11", SRV4, 0, 2);                       // can only speak TLS 1.0
+        for (int i = 0; i < 2; i++) {                          // offers up to TLS 1.3, talked down by the 1.0 server
+            String[] r = NetnsLab.run(CLI, "curl", "-sk", "--max-time", "10", "--interface", "10.123.0.12", "--tlsv1.0",
+                    "--ciphers", "DEFAULT:@SECLEVEL=0", "-o", "/dev/null", "https://" + SRV4 + ":4400/cert.pem");
+            assertEquals("0", r[0], r[1]);
+        }
+        curl("10.123.0.13", SRV4, 3, 1);                       // TLS 1.3
+        c.stop();
+        assertEquals(0, c.process.exitValue(), c.err());
+        Map<String, String> verdicts = new TreeMap<>();
+        for (JsonNode row : CliRun.parseJsonLines(c.out())) {
+            if (row.get("list").asText().equals("client")) verdicts.put(row.get("key").asText(), row.get("verdict").asText());
+        }
+        assertEquals(Map.of("10.123.0.11", "will break", "10.123.0.12", "server-side legacy", "10.123.0.13", "ready"),
+                verdicts, c.out());
+        String html = Files.readString(report);
+        assertTrue(html.contains("</html>") && html.contains(SRV4 + ":4400"), "the report names the legacy server");
+        assertTrue(html.contains(SRV_IF), "the report names the interface it was captured on");
+    }
+
     @Test
     void sigtermOnAnIdleInterfaceStopsAtOnce() throws Exception {
         Census c = census("idle", "-f", "port 9", "--interval", "0");

@@ -187,9 +187,6 @@ final class Options {
         if (o.liveInterface != null && !o.inputs.isEmpty()) {
             throw new UsageException("-i (live capture) and -r (files) cannot be combined");
         }
-        if (o.liveInterface != null && (o.readiness || o.report != null || o.fingerprints != null)) {
-            throw new UsageException("--readiness, --report and --fingerprints apply to capture files (-r), not yet to -i");
-        }
         for (String name : List.of("f", "s", "p", "c", "duration", "interval", "B", "w", "rotate", "Z")) {
             if (cl.hasOption(name) && o.liveInterface == null) {
                 throw new UsageException((name.length() == 1 ? "-" : "--") + name + " applies to live capture: name an interface with -i");

@@ -367,10 +367,6 @@ class ReadinessTest {
         CliRun run = CliRun.of("-r", pcap.toString(), "--readiness", "--connections");
         assertEquals(2, run.exitStatus);
         assertTrue(run.stderr.startsWith("tlscensus: --readiness and --connections cannot be combined"), run.stderr);
-        run = CliRun.of("-i", "lo", "--report", "x.html");
-        assertEquals(2, run.exitStatus);
-        assertTrue(run.stderr.startsWith("tlscensus: --readiness, --report and --fingerprints apply to capture files (-r), not yet to -i"),
-                run.stderr);
     }
 
     private static ConnectionRecord record(String client, String transport, int offered, int negotiated) {
