@@ -111,6 +111,27 @@ class ReadinessTest {
         assertEquals(0, client(11).get("downgrade_retries").asInt());
     }
 
+    /**
+     * A capture running for days meets failed attempts without end (unanswered hellos): only the
+     * last retry window's are kept, and a retry is still found after old ones were dropped.
+     */
+    @Test
+    void failedAttemptsAreKeptOnlyForTheRetryWindow() {
+        Readiness r = new Readiness(FingerprintTable.empty(), ClientFingerprints.NONE);
+        for (int i = 0; i < 300_000; i++) {
+            ConnectionRecord unanswered = record("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255), "tcp",
+                    TlsVersion.TLS12, TlsVersion.NONE);
+            unanswered.tsMicros = T0 + i * 1_000L; // one a millisecond: 300 s in all
+            r.accept(unanswered);
+        }
+        assertTrue(r.attemptsKept() < 200_000, "kept " + r.attemptsKept());
+        ConnectionRecord retry = record("10.4.147.223", "tcp", TlsVersion.TLS10, TlsVersion.TLS10); // failed 1 ms earlier
+        retry.tsMicros = T0 + 300_000 * 1_000L;
+        r.accept(retry);
+        Readiness.Client c = r.clients().stream().filter(x -> x.key.equals("10.4.147.223")).findFirst().orElseThrow();
+        assertEquals(1, c.downgradeRetries);
+    }
+
     @Test
     void refusalsNameTheAlert() {
         Map<String, String> alerts = new HashMap<>();
