@@ -273,7 +273,7 @@ public final class Readiness implements ConnectionSink {
     private long connections;
 
     public Readiness(FingerprintTable fingerprints) {
-        this(fingerprints, ClientFingerprints.memoized());
+        this(fingerprints, ClientFingerprints.DEFAULT);
     }
 
     public Readiness(FingerprintTable fingerprints, ClientFingerprints extractor) {
