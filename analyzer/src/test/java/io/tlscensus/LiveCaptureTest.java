@@ -243,6 +243,68 @@ class LiveCaptureTest {
         }
     }
 
+    /**
+     * The readiness verdicts of a live capture, at its end: a TLS 1.0-only client will break, a
+     * client that can do TLS 1.3 but meets a TLS 1.0-only server is the server's problem, a TLS 1.3
+     * client is ready; the HTML report is written beside them and names the legacy server.
+     */
+    @Test
+    void readinessVerdictsAndReportAtTheEndOfALiveCapture() throws Exception {
+        Path report = lab.dir().resolve("live-report.html");
+        Census c = census("readiness", "--readiness", "--format", "jsonl", "--report", report.toString(), "-f", "tcp");
+        curl("10.123.0.11", SRV4, 0, 2);                       // can only speak TLS 1.0
+        for (int i = 0; i < 2; i++) {                          // offers up to TLS 1.3, talked down by the 1.0 server
+            String[] r = NetnsLab.run(CLI, "curl", "-sk", "--max-time", "10", "--interface", "10.123.0.12", "--tlsv1.0",
+                    "--ciphers", "DEFAULT:@SECLEVEL=0", "-o", "/dev/null", "https://" + SRV4 + ":4400/cert.pem");
+            assertEquals("0", r[0], r[1]);
+        }
+        curl("10.123.0.13", SRV4, 3, 1);                       // TLS 1.3
+        c.stop();
+        assertEquals(0, c.process.exitValue(), c.err());
+        Map<String, String> verdicts = new TreeMap<>();
+        for (JsonNode row : CliRun.parseJsonLines(c.out())) {
+            if (row.get("list").asText().equals("client")) verdicts.put(row.get("key").asText(), row.get("verdict").asText());
+        }
+        assertEquals(Map.of("10.123.0.11", "will break", "10.123.0.12", "server-side legacy", "10.123.0.13", "ready"),
+                verdicts, c.out());
+        String html = Files.readString(report);
+        assertTrue(html.contains("</html>") && html.contains(SRV4 + ":4400"), "the report names the legacy server");
+        assertTrue(html.contains(SRV_IF), "the report names the interface it was captured on");
+    }
+
+    /**
+     * The browsers' old fallback dance with real OpenSSL: a client limited to TLS 1.2 meets the
+     * TLS 1.0-only server and refuses its ServerHello (alert protocol_version), then retries with
+     * TLS 1.0 and TLS_FALLBACK_SCSV (RFC 7507). The retry and the SCSV are flagged, and the client
+     * is the server's problem (it can do TLS 1.2), not a client that will break.
+     */
+    @Test
+    void aRealFallbackRetryWithScsvIsFlagged() throws Exception {
+        Census c = census("fallback", "--readiness", "--format", "jsonl", "-f", "tcp port 4400");
+        String connect = "echo Q | openssl s_client -connect " + SRV4 + ":4400 -servername fallback.example.test ";
+        String[] first = NetnsLab.run(CLI, "sh", "-c", connect + "-tls1_2");
+        assertTrue(first[1].contains("alert protocol version") || first[1].contains("unsupported protocol"), first[1]);
+        String[] retry = NetnsLab.run(CLI, "sh", "-c", connect + "-tls1 -fallback_scsv -cipher DEFAULT:@SECLEVEL=0");
+        assertEquals("0", retry[0], retry[1]);
+        c.stop();
+        assertEquals(0, c.process.exitValue(), c.err());
+        JsonNode client = null;
+        JsonNode server = null;
+        for (JsonNode row : CliRun.parseJsonLines(c.out())) {
+            if (row.get("list").asText().equals("client")) client = row;
+            if (row.get("list").asText().equals("server")) server = row;
+        }
+        assertTrue(client != null && server != null, c.out());
+        assertEquals(NetnsLab.CLI4, client.get("key").asText(), c.out());
+        assertEquals("server-side legacy", client.get("verdict").asText(), c.out());
+        assertEquals("TLSv1.2", client.get("max_offered").asText(), c.out());
+        assertEquals(2, client.get("connections").asLong(), c.out());
+        assertEquals(1, client.get("fallback_scsv").asLong(), c.out());
+        assertEquals(1, client.get("downgrade_retries").asLong(), c.out());
+        assertEquals(SRV4 + ":4400", server.get("key").asText(), c.out());
+        assertEquals("legacy only", server.get("verdict").asText(), c.out());
+    }
+
     @Test
     void sigtermOnAnIdleInterfaceStopsAtOnce() throws Exception {
         Census c = census("idle", "-f", "port 9", "--interval", "0");

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * An output file that appears whole or not at all: written under a hidden temporary name beside
@@ -22,8 +23,11 @@ final class AtomicOutput implements AutoCloseable {
     AtomicOutput(Path target) throws IOException {
         this.target = target;
         Path dir = target.toAbsolutePath().getParent();
-        this.temporary = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
-        OutputStream out = Files.newOutputStream(temporary);
+        // Not Files.createTempFile: its mode 0600 would stay on the renamed file. A name of our own,
+        // created new, gets the mode the umask gives, as any other tool's output does.
+        this.temporary = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".partial");
+        OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
     }
 

@@ -8,21 +8,12 @@ import io.tlscensus.capture.PacketHandler;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
-import io.tlscensus.output.ReportWriter;
 import io.tlscensus.output.parquet.ParquetOutput;
-import io.tlscensus.readiness.FingerprintTable;
-import io.tlscensus.readiness.HtmlReport;
-import io.tlscensus.readiness.Readiness;
-import io.tlscensus.readiness.ReadinessText;
-import io.tlscensus.readiness.ReadinessWriter;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,90 +44,46 @@ final class CensusRun {
     int run() throws IOException {
         List<String> inputs = resolveInputs();
         Census census = new Census(options.groupings);
-        AtomicOutput file = options.output == null ? null : new AtomicOutput(Path.of(options.output));
         ParquetOutput parquet = null;
-        AtomicOutput html = null;
-        try {
-            if (options.report != null) html = new AtomicOutput(Path.of(options.report));
-            if (options.parquet != null) parquet = ParquetOutput.open(Path.of(options.parquet), Main.version(), inputs);
-            PrintWriter out = file != null ? file.writer()
-                    : new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
-            ReportWriter writer = ReportWriter.create(options.format, out);
-            // Everything a connection goes to besides the census; not thread-safe, so serialised
-            // when several threads read (each worker keeps its own census, merged at the end).
-            ConnectionSink shared = options.connections ? writer : null;
-            Readiness readiness = readiness(parquet);
-            if (readiness != null && parquet == null) shared = both(shared, readiness);
-            if (parquet != null) shared = both(shared, parquet);
-            if (shared != null && options.threads > 1) shared = synchronizedSink(shared);
-            Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
-            long started = System.nanoTime();
-            CaptureStats stats;
+        try (Outputs outputs = Outputs.open(options, stdout, options.parquet != null)) {
             try {
-                stats = options.threads > 1 ? new ParallelReading(this, options, census, shared, progress).run(inputs)
-                        : readSequentially(inputs, census, shared, progress);
-            } catch (UncheckedIOException e) {
-                throw e.getCause(); // a Parquet write failed: one line from Main, exit status 2
+                if (options.parquet != null) {
+                    parquet = ParquetOutput.open(Path.of(options.parquet), Main.version(), inputs);
+                    parquet.useReadiness(outputs.readiness()); // one aggregate: the report and the dataset agree
+                }
+                // Everything a connection goes to besides the census; not thread-safe, so serialised
+                // when several threads read (each worker keeps its own census, merged at the end).
+                ConnectionSink shared = Outputs.both(outputs.sink(), parquet);
+                if (shared != null && options.threads > 1) shared = synchronizedSink(shared);
+                Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
+                long started = System.nanoTime();
+                CaptureStats stats;
+                try {
+                    stats = options.threads > 1 ? new ParallelReading(this, options, census, shared, progress).run(inputs)
+                            : readSequentially(inputs, census, shared, progress);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause(); // a Parquet write failed: one line from Main, exit status 2
+                } finally {
+                    progress.stop();
+                }
+                stats.elapsedNanos = System.nanoTime() - started;
+                stats.inputBytes = progress.bytesDone();
+                synchronized (this) {
+                    stats.damagedInputs = damaged + unreadable;
+                }
+                outputs.finish(census, stats, inputs);
+                if (parquet != null) parquet.commit(stats, null);
+                outputs.commit();
+                if (!options.quiet) stderr.println("tlscensus: " + stats.line());
             } finally {
-                progress.stop();
+                if (parquet != null) parquet.close();
             }
-            stats.elapsedNanos = System.nanoTime() - started;
-            stats.inputBytes = progress.bytesDone();
-            synchronized (this) {
-                stats.damagedInputs = damaged + unreadable;
-            }
-            if (options.readiness) ReadinessWriter.write(options.format, readiness, out);
-            else if (!options.connections) writer.summary(census);
-            if (readiness != null && !options.connections && !options.readiness && options.format.equals("table")) {
-                ReadinessText.footer(readiness, out);
-            }
-            writer.flush();
-            if (html != null) HtmlReport.write(readiness, stats, inputs, Main.version(), html.writer());
-            if (parquet != null) parquet.commit(stats, null);
-            if (html != null) html.commit();
-            if (file != null) file.commit();
-            if (!options.quiet) stderr.println("tlscensus: " + stats.line());
-        } finally {
-            if (parquet != null) parquet.close();
-            if (html != null) html.close();
-            if (file != null) file.close();
         }
         if (read == 0) {
             if (inputs.isEmpty() && unreadable == 0) stderr.println("tlscensus: no capture files found in the inputs");
             return ExitStatus.USAGE;
         }
         return damaged + unreadable > 0 ? ExitStatus.DAMAGED : ExitStatus.OK;
-    }
-
-    /**
-     * The readiness aggregate when some output needs it (the terminal summary's footer,
-     * --readiness, --report, --parquet's readiness dataset), else null: csv/jsonl summaries and
-     * --connections do not pay for it.
-     */
-    private Readiness readiness(ParquetOutput parquet) throws IOException {
-        boolean footer = !options.connections && options.format.equals("table");
-        if (!footer && !options.readiness && options.report == null && parquet == null) return null;
-        FingerprintTable table = FingerprintTable.builtIn();
-        if (options.fingerprints != null) {
-            try {
-                table.withFile(Path.of(options.fingerprints));
-            } catch (NoSuchFileException e) {
-                throw new IOException(options.fingerprints + ": no such file");
-            }
-        }
-        Readiness readiness = new Readiness(table);
-        if (parquet != null) parquet.useReadiness(readiness); // the Parquet sink feeds it
-        return readiness;
-    }
-
-    /** Both sinks in order; a null one is left out. */
-    private static ConnectionSink both(ConnectionSink first, ConnectionSink second) {
-        if (first == null) return second;
-        if (second == null) return first;
-        return r -> {
-            first.accept(r);
-            second.accept(r);
-        };
     }
 
     /** One lock around a sink that worker threads share. */
@@ -150,7 +97,7 @@ final class CensusRun {
 
     private CaptureStats readSequentially(List<String> inputs, Census census, ConnectionSink shared,
                                           Progress progress) {
-        CensusEngine engine = new CensusEngine(options.limits, both(census, shared));
+        CensusEngine engine = new CensusEngine(options.limits, Outputs.both(census, shared));
         for (String input : inputs) readInput(input, engine, progress, true);
         return engine.stats();
     }

@@ -5,6 +5,7 @@ import io.tlscensus.capture.LiveCapture;
 import io.tlscensus.capture.LiveCapture.LiveCaptureException;
 import io.tlscensus.capture.PacketHandler;
 import io.tlscensus.capture.PcapWriter;
+import io.tlscensus.capture.Privileges;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
@@ -92,8 +93,18 @@ final class LiveRun {
     int run() throws IOException {
         LiveCapture capture;
         try {
+            Privileges.Account account = options.user == null ? null : Privileges.lookup(options.user);
             capture = LiveCapture.open(options.liveInterface, options.snaplen, options.promiscuous,
                     options.bufferKiB * 1024, options.filter);
+            if (account != null) {
+                try {
+                    // Before any output is opened: files are created by the user they will belong to.
+                    Privileges.dropTo(account);
+                } catch (LiveCaptureException e) {
+                    capture.close();
+                    throw e;
+                }
+            }
         } catch (LiveCaptureException e) {
             stderr.println("tlscensus: " + e.getMessage());
             return ExitStatus.USAGE;
@@ -101,26 +112,21 @@ final class LiveRun {
         live = capture;
         if (options.count > 0) capture.limit(options.count);
         Census census = new Census(options.groupings);
-        AtomicOutput file = null;
+        Outputs outputs = null;
         PcapWriter dump = null;
         int status = ExitStatus.OK;
         ScheduledExecutorService timer = null;
         try {
-            file = options.output == null ? null : new AtomicOutput(Path.of(options.output));
+            outputs = Outputs.open(options, stdout, false);
             dump = options.writeFile == null ? null
                     : new PcapWriter(Path.of(options.writeFile), capture.linkType(), capture.snaplen());
-            PrintWriter out = file != null ? file.writer()
-                    : new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), false);
-            ReportWriter writer = ReportWriter.create(options.format, out);
-            ConnectionSink sink = options.connections ? r -> {
-                census.accept(r);
-                writer.accept(r);
-            } : census;
+            Outputs text = outputs;
+            ConnectionSink sink = Outputs.both(census, outputs.sink());
             CensusEngine[] engineRef = new CensusEngine[1];
             if (options.parquet != null) {
                 LiveCapture c = capture;
                 RotatingParquet parquet = new RotatingParquet(Path.of(options.parquet), Main.version(),
-                        options.liveInterface, options.rotateSeconds, () -> {
+                        options.liveInterface, options.rotateSeconds, Outputs.fingerprints(options), () -> {
                             CaptureStats s = engineRef[0].stats();
                             long[] kernel = c.stats(); // -1 once closed: the last numbers were kept
                             if (kernel[1] >= 0) s.packetsDropped = kernel[1];
@@ -157,9 +163,10 @@ final class LiveRun {
                 timer.schedule(() -> requestStop("duration"), options.durationSeconds, TimeUnit.SECONDS);
             }
             if (!options.quiet) {
-                stderr.printf(Locale.ROOT, "tlscensus: listening on %s, link-type %s, snapshot length %d bytes%s%n",
+                stderr.printf(Locale.ROOT, "tlscensus: listening on %s, link-type %s, snapshot length %d bytes%s%s%n",
                         options.liveInterface, capture.linkTypeName(), capture.snaplen(),
-                        options.filter == null ? "" : ", filter '" + options.filter + "'");
+                        options.filter == null ? "" : ", filter '" + options.filter + "'",
+                        options.user == null ? "" : ", running as " + options.user);
                 stderr.flush();
             }
 
@@ -171,7 +178,7 @@ final class LiveRun {
                     capture.capture(handler);
                     if (tickDue && !stopRequested) {
                         tickDue = false;
-                        writer.flush();
+                        text.flush();
                         if (saved != null) saved.flush();
                         for (Periodic p : periodic) p.tick(System.currentTimeMillis());
                         long now = System.nanoTime();
@@ -207,9 +214,8 @@ final class LiveRun {
                 stderr.println("tlscensus: " + failure + "; the packets before it were counted");
                 status = ExitStatus.DAMAGED;
             }
-            if (!options.connections) writer.summary(census);
-            writer.flush();
-            if (file != null) file.commit();
+            text.finish(census, stats, List.of(options.liveInterface));
+            text.commit();
             if (!options.quiet) {
                 stderr.println("tlscensus: " + stats.line());
                 if (stopReason != null) stderr.println("tlscensus: stopped by " + stopReason);
@@ -219,7 +225,7 @@ final class LiveRun {
             if (timer != null) timer.shutdownNow();
             capture.close();
             if (dump != null) dump.close();
-            if (file != null) file.close();
+            if (outputs != null) outputs.close();
         }
         return status;
     }

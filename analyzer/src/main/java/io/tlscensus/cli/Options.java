@@ -45,6 +45,8 @@ final class Options {
     long intervalSeconds = 10;
     int bufferKiB;
     String writeFile;
+    /** -Z: the user to become once the capture is open. */
+    String user;
 
     private static final org.apache.commons.cli.Options SPEC = new org.apache.commons.cli.Options()
             .addOption(Option.builder("r").longOpt("read").hasArg().argName("PATH")
@@ -103,6 +105,9 @@ final class Options {
                     .desc("live: kernel capture buffer in KiB (default 32768)").get())
             .addOption(Option.builder("w").longOpt("write").hasArg().argName("FILE")
                     .desc("live: also save the raw packets to FILE (classic pcap)").get())
+            .addOption(Option.builder("Z").longOpt("relinquish-privileges").hasArg().argName("USER")
+                    .desc("live: once the interface is open, switch to USER (as tcpdump -Z): packets are parsed and "
+                            + "outputs written as USER, who must be able to write them").get())
             .addOption(Option.builder("h").longOpt("help").desc("show this help").get())
             .addOption(Option.builder().longOpt("version").desc("show the version").get());
 
@@ -182,10 +187,7 @@ final class Options {
         if (o.liveInterface != null && !o.inputs.isEmpty()) {
             throw new UsageException("-i (live capture) and -r (files) cannot be combined");
         }
-        if (o.liveInterface != null && (o.readiness || o.report != null || o.fingerprints != null)) {
-            throw new UsageException("--readiness, --report and --fingerprints apply to capture files (-r), not yet to -i");
-        }
-        for (String name : List.of("f", "s", "p", "c", "duration", "interval", "B", "w", "rotate")) {
+        for (String name : List.of("f", "s", "p", "c", "duration", "interval", "B", "w", "rotate", "Z")) {
             if (cl.hasOption(name) && o.liveInterface == null) {
                 throw new UsageException((name.length() == 1 ? "-" : "--") + name + " applies to live capture: name an interface with -i");
             }
@@ -198,6 +200,7 @@ final class Options {
         o.intervalSeconds = number(cl, "interval", o.intervalSeconds, 0, 86_400);
         o.bufferKiB = (int) number(cl, "buffer-size", 32_768, 64, 2_000_000);
         o.writeFile = cl.getOptionValue("w");
+        o.user = cl.getOptionValue("Z");
         String d = cl.getOptionValue("duration");
         if (d != null) o.durationSeconds = duration(d);
         String r = cl.getOptionValue("rotate");

@@ -3,6 +3,8 @@ package io.tlscensus.cli;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.output.parquet.ParquetOutput;
+import io.tlscensus.readiness.FingerprintTable;
+import io.tlscensus.readiness.Readiness;
 import io.tlscensus.tls.ConnectionRecord;
 
 import java.io.IOException;
@@ -24,18 +26,27 @@ final class RotatingParquet implements ConnectionSink, LiveRun.Periodic {
     private final List<String> inputs;
     private final long periodMillis;
     private final Supplier<CaptureStats> stats;
+    private final FingerprintTable fingerprints;
     private ParquetOutput current;
     private long nextBoundary;
 
-    RotatingParquet(Path dir, String version, String iface, long periodSeconds, Supplier<CaptureStats> stats)
-            throws IOException {
+    RotatingParquet(Path dir, String version, String iface, long periodSeconds, FingerprintTable fingerprints,
+                    Supplier<CaptureStats> stats) throws IOException {
         this.dir = dir;
         this.version = version;
         this.inputs = List.of(iface);
         this.periodMillis = periodSeconds * 1000;
         this.stats = stats;
-        this.current = ParquetOutput.openHourly(dir, version, inputs);
+        this.fingerprints = fingerprints;
+        this.current = open();
         this.nextBoundary = boundaryAfter(System.currentTimeMillis());
+    }
+
+    /** A period's files; its readiness dataset holds the verdicts of that period's connections. */
+    private ParquetOutput open() throws IOException {
+        ParquetOutput p = ParquetOutput.openHourly(dir, version, inputs);
+        p.useReadiness(new Readiness(fingerprints));
+        return p;
     }
 
     private long boundaryAfter(long nowMillis) {
@@ -51,7 +62,7 @@ final class RotatingParquet implements ConnectionSink, LiveRun.Periodic {
     public void tick(long nowMillis) throws IOException {
         if (nowMillis < nextBoundary) return;
         commitCurrent();
-        current = ParquetOutput.openHourly(dir, version, inputs);
+        current = open();
         nextBoundary = boundaryAfter(nowMillis);
     }
 

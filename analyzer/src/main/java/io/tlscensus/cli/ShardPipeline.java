@@ -10,10 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One file, N shard engines: the reading thread walks the capture and hashes each packet's flow
- * ({@link FlowShards#fastOwner}, a few header reads), and hands the packet's place in the mapped
- * file to its shard's worker through a single-producer single-consumer ring; packets that need a
- * full decode to be placed (tunnels, fragments, non-IP) go to every worker, whose engine keeps
- * what is its own. Each worker sees its packets in file order.
+ * ({@link FlowShards#fastOwner}, a few header reads). It runs shard 0's engine itself and hands
+ * the other shards' packets (their place in the mapped file) to their workers through
+ * single-producer single-consumer rings; packets that need a full decode to be placed (tunnels,
+ * fragments, non-IP) go to every shard, whose engine keeps what is its own. Each shard sees its
+ * packets in file order. N shards are N threads: on 2 cores, a reader of its own beside two
+ * workers left three threads fighting for two cores.
  *
  * <p>The rings hold references to the mapped buffers: a window the reader has moved past stays
  * mapped while a slot still refers to it (Java unmaps a mapping only when it is unreachable).
@@ -22,18 +24,23 @@ final class ShardPipeline implements PacketHandler {
     private static final int RING = 1 << 10;
     private static final int BATCH = 64;
 
+    /** Shard 0, run by the reading thread. */
+    private final CensusEngine inline;
+    /** Shards 1..N-1. */
     private final Ring[] rings;
     private final Thread[] threads;
-    private final int shards;
+    /** The reading thread's own view of the current window (see {@link Ring#source}). */
+    private ByteBuffer source;
+    private ByteBuffer view;
 
     ShardPipeline(CensusEngine[] engines, String name) {
-        shards = engines.length;
-        rings = new Ring[shards];
-        threads = new Thread[shards];
-        for (int s = 0; s < shards; s++) {
-            Ring ring = rings[s] = new Ring(engines[s]);
-            threads[s] = new Thread(ring::consume, "tlscensus-shard-" + s);
-            threads[s].setDaemon(true);
+        inline = engines[0];
+        rings = new Ring[engines.length - 1];
+        threads = new Thread[engines.length - 1];
+        for (int s = 1; s < engines.length; s++) {
+            Ring ring = rings[s - 1] = new Ring(engines[s]);
+            threads[s - 1] = new Thread(ring::consume, "tlscensus-shard-" + s);
+            threads[s - 1].setDaemon(true);
         }
     }
 
@@ -43,12 +50,19 @@ final class ShardPipeline implements PacketHandler {
 
     @Override
     public void onPacket(long ts, int linkType, ByteBuffer buffer, int offset, int capturedLength, int originalLength) {
-        int owner = FlowShards.fastOwner(linkType, buffer, offset, capturedLength, shards);
-        if (owner >= 0) {
-            rings[owner].put(ts, linkType, buffer, offset, capturedLength, originalLength);
-        } else {
+        int owner = FlowShards.fastOwner(linkType, buffer, offset, capturedLength, rings.length + 1);
+        if (owner > 0) {
+            rings[owner - 1].put(ts, linkType, buffer, offset, capturedLength, originalLength);
+            return;
+        }
+        if (owner < 0) {
             for (Ring r : rings) r.put(ts, linkType, buffer, offset, capturedLength, originalLength);
         }
+        if (buffer != source) {
+            source = buffer;
+            view = buffer.duplicate().order(buffer.order());
+        }
+        inline.onPacket(ts, linkType, view, offset, capturedLength, originalLength);
     }
 
     /** Waits until every worker has handled every packet; rethrows a worker's failure. */

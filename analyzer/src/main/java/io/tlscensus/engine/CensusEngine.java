@@ -354,6 +354,25 @@ public final class CensusEngine implements PacketHandler {
             stats.tlsConnections++;
             sink.accept(r);
         }
+        // Directions that finish parsing count their damage as they finish; these are still open.
+        Object hs = f.hs;
+        if (hs instanceof Handshake) {
+            Handshake h = (Handshake) hs;
+            for (int dir = 0; dir < 2; dir++) {
+                TlsStreamParser parser = h.parser(dir);
+                if (parser != null && !parser.done() && parser.malformed()) stats.tlsMalformed++;
+            }
+            if (h.dtls != null && h.dtls.malformed()) stats.tlsMalformed++;
+            if (h.quic != null) stats.tlsMalformed += h.quic.malformedHellos();
+        } else if (hs instanceof Parked) {
+            for (int dir = 0; dir < 2; dir++) {
+                long state = ((Parked) hs).state(dir);
+                if ((state & Parked.HAS_PARSER) != 0 && !TlsStreamParser.parkedDone(state)
+                        && TlsStreamParser.parkedMalformed(state)) {
+                    stats.tlsMalformed++;
+                }
+            }
+        }
         handshakes.release(f);
         f.set(TlsFlow.FINISHED);
     }

@@ -64,7 +64,7 @@ final class Handshakes {
         public int hash(ConnectionRecord r) {
             int h = r.transport.hashCode();
             h = 31 * h + (r.clientHelloSeen ? 1 : 0) + (r.serverHelloSeen ? 2 : 0) + (r.fallbackScsv ? 4 : 0)
-                    + (r.helloRetryRequest ? 8 : 0);
+                    + (r.helloRetryRequest ? 8 : 0) + (r.clientHelloDamaged ? 16 : 0);
             h = 31 * h + r.clientHelloVersion;
             h = 31 * h + r.recordVersion;
             h = 31 * h + r.serverHelloVersion;
@@ -79,7 +79,8 @@ final class Handshakes {
         public boolean same(ConnectionRecord a, ConnectionRecord b) {
             return a.transport.equals(b.transport) && a.clientHelloSeen == b.clientHelloSeen
                     && a.serverHelloSeen == b.serverHelloSeen && a.fallbackScsv == b.fallbackScsv
-                    && a.helloRetryRequest == b.helloRetryRequest && a.clientHelloVersion == b.clientHelloVersion
+                    && a.helloRetryRequest == b.helloRetryRequest && a.clientHelloDamaged == b.clientHelloDamaged
+                    && a.clientHelloVersion == b.clientHelloVersion
                     && a.recordVersion == b.recordVersion && a.serverHelloVersion == b.serverHelloVersion
                     && a.negotiatedVersion == b.negotiatedVersion && a.cipherSuite == b.cipherSuite
                     && a.clientSupportedVersions.equals(b.clientSupportedVersions) && a.alpn.equals(b.alpn)
@@ -275,6 +276,7 @@ final class Handshakes {
     private static void copyFacts(ConnectionRecord from, ConnectionRecord to) {
         to.transport = from.transport;
         to.clientHelloSeen = from.clientHelloSeen;
+        to.clientHelloDamaged = from.clientHelloDamaged;
         to.clientHelloVersion = from.clientHelloVersion;
         to.fallbackScsv = from.fallbackScsv;
         to.recordVersion = from.recordVersion;

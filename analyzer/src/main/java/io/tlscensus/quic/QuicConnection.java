@@ -262,6 +262,14 @@ public final class QuicConnection {
         return malformedPackets;
     }
 
+    /** Sides whose hello was reassembled but did not parse, or parsed only in part: malformed TLS. */
+    public int malformedHellos() {
+        int n = 0;
+        for (int role = 0; role < 2; role++) if (helloState[role] == FAILED) n++;
+        if (helloState[CLIENT] == PARSED && record.clientHelloDamaged) n++;
+        return n;
+    }
+
     /** Decrypted Initial packets with a frame not allowed there or cut short (RFC 9000 12.4). */
     public long protocolErrors() {
         return protocolErrors;

@@ -29,8 +29,13 @@ public final class FingerprintTable {
     public record Match(String kind, String value, String name, String source) {
     }
 
-    private final Map<String, Match> ja3 = new HashMap<>();
-    private final Map<String, Match> ja4 = new HashMap<>();
+    /** Entries of one source (the built-in table, a user's file); later files come first. */
+    private static final class Layer {
+        final Map<String, Match> ja3 = new HashMap<>();
+        final Map<String, Match> ja4 = new HashMap<>();
+    }
+
+    private final java.util.ArrayList<Layer> layers = new java.util.ArrayList<>();
 
     private FingerprintTable() {
     }
@@ -44,33 +49,51 @@ public final class FingerprintTable {
         FingerprintTable t = new FingerprintTable();
         try (InputStream in = FingerprintTable.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException(RESOURCE + " missing from the jar");
-            t.read(new InputStreamReader(in, StandardCharsets.UTF_8), RESOURCE);
+            t.read(new InputStreamReader(in, StandardCharsets.UTF_8), RESOURCE, t.newLayer());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + RESOURCE, e);
         }
         return t;
     }
 
-    /** Adds the entries of a user's file; they replace built-in entries with the same value. */
+    /** Adds the entries of a user's file: they are looked up before the built-in ones. */
     public FingerprintTable withFile(Path file) throws IOException {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            read(in, file.toString());
+            read(in, file.toString(), newLayer());
         }
         return this;
     }
 
+    private Layer newLayer() {
+        Layer l = new Layer();
+        layers.add(0, l);
+        return l;
+    }
+
     public int size() {
-        return ja3.size() + ja4.size();
+        int n = 0;
+        for (Layer l : layers) n += l.ja3.size() + l.ja4.size();
+        return n;
     }
 
-    /** JA4 first (it names the hello more precisely), then JA3; null when neither is known. */
+    /**
+     * The user's files before the built-in table; within each, JA3 before JA4. JA3 keeps the
+     * hello's lists in their order, so it tells apart stacks that JA4 (lists sorted) merges, as
+     * it does IE 7-10 on Vista and Windows 7; JA4 still matches a client that shuffles its
+     * extensions (Chrome since 110), whose JA3 changes with every connection. Null when neither
+     * is known.
+     */
     public Match lookup(String ja3Value, String ja4Value) {
-        Match m = ja4Value == null ? null : ja4.get(ja4Value);
-        if (m == null && ja3Value != null) m = ja3.get(ja3Value.toLowerCase(Locale.ROOT));
-        return m;
+        String ja3Key = ja3Value == null ? null : ja3Value.toLowerCase(Locale.ROOT);
+        for (Layer l : layers) {
+            Match m = ja3Key == null ? null : l.ja3.get(ja3Key);
+            if (m == null && ja4Value != null) m = l.ja4.get(ja4Value);
+            if (m != null) return m;
+        }
+        return null;
     }
 
-    private void read(Reader reader, String origin) throws IOException {
+    private static void read(Reader reader, String origin, Layer layer) throws IOException {
         BufferedReader in = new BufferedReader(reader);
         String line;
         int number = 0;
@@ -88,12 +111,12 @@ public final class FingerprintTable {
                 if (!value.matches("[0-9a-fA-F]{32}")) {
                     throw new IOException(origin + ":" + number + ": a JA3 is 32 hex digits (the MD5), not '" + value + "'");
                 }
-                ja3.put(value.toLowerCase(Locale.ROOT), m);
+                layer.ja3.put(value.toLowerCase(Locale.ROOT), m);
             } else if (kind.equals("ja4")) {
                 if (!value.matches("[tqd][0-9a-z]{2}[di][0-9]{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}")) {
                     throw new IOException(origin + ":" + number + ": not a JA4 fingerprint: '" + value + "'");
                 }
-                ja4.put(value, m);
+                layer.ja4.put(value, m);
             } else {
                 throw new IOException(origin + ":" + number + ": kind is ja3 or ja4, not '" + f[0] + "'");
             }

@@ -268,6 +268,7 @@ public final class Readiness implements ConnectionSink {
     private final Map<String, Software> software = new HashMap<>();
     private final Map<String, Refusal> refusals = new HashMap<>();
     private final Map<String, Attempt> attempts = new HashMap<>();
+    private int purgeAttemptsAt = 1 << 16;
     private final TreeMap<Long, long[]> hours = new TreeMap<>();
     private long connections;
 
@@ -348,13 +349,32 @@ public final class Readiness implements ConnectionSink {
         if (r.sni != null) s.snis.add(r.sni);
     }
 
+    /**
+     * Failed attempts are only needed for {@link #RETRY_WINDOW_MICROS}: a capture running for days
+     * (live, or many files) would otherwise keep every failed attempt it ever saw. Connections
+     * arrive roughly in time order (completion order), so those older than the window are dropped.
+     */
+    private void purgeAttempts(long now) {
+        attempts.values().removeIf(a -> now - a.failedAtMicros > 2 * RETRY_WINDOW_MICROS);
+        // Many attempts inside the window: purge again only once as many more came (linear cost).
+        purgeAttemptsAt = Math.max(1 << 16, 2 * attempts.size());
+    }
+
+    /** Failed attempts kept to spot retries (bounded by {@link #purgeAttempts}). */
+    int attemptsKept() {
+        return attempts.size();
+    }
+
     /** Whether this connection is a retry with a lower maximum version after a failed attempt. */
     private boolean retried(String pair, long ts, int maxRank, boolean failed) {
         Attempt a = attempts.get(pair);
         boolean retry = a != null && ts >= a.failedAtMicros && ts - a.failedAtMicros <= RETRY_WINDOW_MICROS
                 && maxRank > 0 && maxRank < a.failedMaxRank;
         if (failed) {
-            if (a == null) attempts.put(pair, a = new Attempt());
+            if (a == null) {
+                if (attempts.size() >= purgeAttemptsAt) purgeAttempts(ts);
+                attempts.put(pair, a = new Attempt());
+            }
             a.failedAtMicros = ts;
             a.failedMaxRank = maxRank;
         }

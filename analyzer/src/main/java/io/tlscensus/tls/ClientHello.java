@@ -49,6 +49,7 @@ public final class ClientHello {
         p += 1 + compressionLength;
         if (p > end) return false;
         String sni = null;
+        boolean damaged = false;
         int versionsStart = -1, versionsLength = 0, alpnStart = -1, alpnLength = 0;
         // Fingerprint inputs: where the extensions and the lists JA3/JA4 read are.
         int extensionsStart = -1, extensionCount = 0, flags = 0;
@@ -75,8 +76,13 @@ public final class ClientHello {
                     signatures = data + 2;
                     signaturesLength = Math.min(u16(b, data), extLength - 2) & ~1;
                 }
-                if (type == EXT_SERVER_NAME && sni == null) {
-                    sni = serverName(b, data, extLength);
+                if (type == EXT_SERVER_NAME && sni == null && !damaged) {
+                    // A list length that disagrees with the extension is a lie, but a name that fits
+                    // in both is still read: the connection keeps its SNI, the hello counts as malformed.
+                    damaged = extLength >= 2 && u16(b, data) != extLength - 2;
+                    long name = serverName(b, data, extLength);
+                    if (name < 0) damaged = true;
+                    else if (name > 0) sni = new String(b, (int) (name >>> 32), (int) name, StandardCharsets.UTF_8);
                 } else if (type == EXT_SUPPORTED_VERSIONS && extLength >= 1) {
                     versionsLength = b[data] & 0xff;
                     if (1 + versionsLength > extLength || (versionsLength & 1) != 0) return false;
@@ -92,6 +98,7 @@ public final class ClientHello {
         out.clientHelloSeen = true;
         out.clientHelloVersion = version;
         out.sni = sni;
+        out.clientHelloDamaged = damaged;
         out.fallbackScsv = fallbackScsv;
         for (int i = 0; i < versionsLength; i += 2) {
             int v = u16(b, versionsStart + i);
@@ -162,19 +169,22 @@ public final class ClientHello {
         return p;
     }
 
-    /** First host_name entry of a server_name extension (RFC 6066 3), or null. */
-    private static String serverName(byte[] b, int off, int len) {
-        if (len < 2) return null;
+    /**
+     * First host_name entry of a server_name extension (RFC 6066 3): its offset in the high and its
+     * length in the low 32 bits, 0 when there is none, -1 when a name is longer than the list.
+     */
+    private static long serverName(byte[] b, int off, int len) {
+        if (len < 2) return 0;
         int end = off + Math.min(len, 2 + u16(b, off));
         int p = off + 2;
         while (p + 3 <= end) {
             int type = b[p] & 0xff;
             int n = u16(b, p + 1);
-            if (p + 3 + n > end) return null;
-            if (type == 0) return new String(b, p + 3, n, StandardCharsets.UTF_8);
+            if (p + 3 + n > end) return -1;
+            if (type == 0) return ((long) (p + 3) << 32) | n;
             p += 3 + n;
         }
-        return null;
+        return 0;
     }
 
     static int u16(byte[] b, int p) {

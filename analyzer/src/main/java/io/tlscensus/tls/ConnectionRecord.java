@@ -29,6 +29,12 @@ public final class ConnectionRecord {
     public final List<String> alpn = new ArrayList<>(2);
     /** The cipher list contains TLS_FALLBACK_SCSV (0x5600, RFC 7507): the client is retrying with a lower version. */
     public boolean fallbackScsv;
+    /**
+     * The ClientHello was read, but its server_name extension's inner lengths disagreed with the
+     * extension's own length (what fit was read, nothing past it): the hello is counted as
+     * malformed TLS while its other fields still count.
+     */
+    public boolean clientHelloDamaged;
     /** Version of the record layer that carried the ClientHello (SSLv2 for SSLv2-format hellos). */
     public int recordVersion = TlsVersion.NONE;
 

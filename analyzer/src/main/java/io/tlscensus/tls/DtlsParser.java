@@ -113,6 +113,7 @@ public final class DtlsParser {
 
     private void complete(Message m, int direction, int recordVersion) {
         if (m.type == 1 && ClientHello.parse(m.body, 0, m.body.length, record, true)) {
+            if (record.clientHelloDamaged) malformed = true;
             record.recordVersion = recordVersion;
             roles[direction] = TlsStreamParser.Role.CLIENT;
         } else if (m.type == 2 && ServerHello.parse(m.body, 0, m.body.length, record)) {

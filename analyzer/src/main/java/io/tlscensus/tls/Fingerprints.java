@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * JA3/JA3S (Salesforce, BSD-3-Clause) and JA4 with its raw form JA4_r (FoxIO, BSD-3-Clause) of a
@@ -231,11 +233,32 @@ public final class Fingerprints {
 
     static String hash12(String s) {
         if (s.isEmpty()) return EMPTY_HASH;
-        return hex(digest("SHA-256", s), 6);
+        return remembered(SHA256_OF, "SHA-256", s, 6);
     }
 
     static String md5Hex(String s) {
-        return hex(digest("MD5", s), 16);
+        return remembered(MD5_OF, "MD5", s, 16);
+    }
+
+    /**
+     * Digests of the strings this thread hashed lately. A capture's hellos come from a few client
+     * stacks, so the same strings are hashed over and over, and an MD5 plus two SHA-256 cost more
+     * than parsing the whole connection (the launcher's C1 has no digest intrinsics). Bounded:
+     * past 4096 strings a thread's memory starts over.
+     */
+    private static final ThreadLocal<Map<String, String>> MD5_OF = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<String, String>> SHA256_OF = ThreadLocal.withInitial(HashMap::new);
+    private static final int REMEMBERED = 4096;
+
+    private static String remembered(ThreadLocal<Map<String, String>> memory, String algorithm, String s, int bytes) {
+        Map<String, String> seen = memory.get();
+        String hex = seen.get(s);
+        if (hex == null) {
+            if (seen.size() >= REMEMBERED) seen.clear();
+            hex = hex(digest(algorithm, s), bytes);
+            seen.put(s, hex);
+        }
+        return hex;
     }
 
     private static byte[] digest(String algorithm, String s) {

@@ -55,7 +55,11 @@ public final class TlsStreamParser {
         return helloParsed || alertSeen;
     }
 
-    /** True when a record or hello announced by this direction turned out to be malformed. */
+    /**
+     * True when a record or hello announced by this direction turned out to be malformed: a record
+     * after the hello that is not TLS, a hello whose lengths lie (rejected whole; the search goes
+     * on after it), or a hello read in part ({@link ConnectionRecord#clientHelloDamaged}).
+     */
     public boolean malformed() {
         return malformed;
     }
@@ -133,7 +137,12 @@ public final class TlsStreamParser {
             case 22:
                 if (helloParsed) return 5L + length;
                 if (len < 5 + length) return 0;
-                if (!handshakeRecord(b, off + 5, length, (major << 8) | minor)) return badRecord();
+                if (!handshakeRecord(b, off + 5, length, (major << 8) | minor)) {
+                    // The record was whole and announced a hello, but the hello's own lengths lie:
+                    // damage to count, unlike a false start of the search, which badRecord skips.
+                    malformed = true;
+                    return badRecord();
+                }
                 return 5L + length;
             case 21:
                 if (length > 2 * 8 || (length & 1) != 0) return 5L + length; // encrypted
@@ -201,6 +210,7 @@ public final class TlsStreamParser {
         if (length > available - 4) return false;
         if (type == 1 && !record.clientHelloSeen) {
             if (!ClientHello.parse(b, off + 4, length, record)) return false;
+            if (record.clientHelloDamaged) malformed = true;
             record.recordVersion = recordVersion;
             role = Role.CLIENT;
         } else if (type == 2 && !record.serverHelloSeen) {
@@ -295,6 +305,11 @@ public final class TlsStreamParser {
     /** Role of a parked parser. */
     public static Role parkedRole(long parked) {
         return Role.values()[(int) parked >>> 2 & 3];
+    }
+
+    /** Whether a parked parser is {@link #malformed}. */
+    public static boolean parkedMalformed(long parked) {
+        return (parked & 1 << 6) != 0;
     }
 
     /** Whether a parked parser is {@link #done}. */

@@ -152,7 +152,7 @@ class HandshakeMemoryTest {
                 // kept apart in Parked
                 "sni", "clientFingerprint",
                 // the template
-                "transport", "clientHelloSeen", "clientHelloVersion", "clientSupportedVersions", "alpn", "fallbackScsv",
+                "transport", "clientHelloSeen", "clientHelloDamaged", "clientHelloVersion", "clientSupportedVersions", "alpn", "fallbackScsv",
                 "recordVersion", "serverHelloSeen", "serverHelloVersion", "negotiatedVersion", "cipherSuite",
                 "helloRetryRequest", "serverFingerprint", "alerts")), fields(ConnectionRecord.class));
     }

@@ -1,20 +1,29 @@
 package io.tlscensus.readiness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tlscensus.capture.CaptureSource;
+import io.tlscensus.capture.Captures;
 import io.tlscensus.testing.CliRun;
+import io.tlscensus.testing.TestInputs;
 import io.tlscensus.testing.TlsBytes;
 import io.tlscensus.tls.ClientHello;
 import io.tlscensus.tls.ConnectionRecord;
+import io.tlscensus.tls.Fingerprints;
 import io.tlscensus.tls.TlsVersion;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import static io.tlscensus.readiness.SyntheticCapture.hello;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,6 +109,27 @@ class ReadinessTest {
         assertEquals(0, client(16).get("downgrade_retries").asInt(), "3 hours later is not a retry");
         assertEquals(0, client(16).get("fallback_scsv").asInt());
         assertEquals(0, client(11).get("downgrade_retries").asInt());
+    }
+
+    /**
+     * A capture running for days meets failed attempts without end (unanswered hellos): only the
+     * last retry window's are kept, and a retry is still found after old ones were dropped.
+     */
+    @Test
+    void failedAttemptsAreKeptOnlyForTheRetryWindow() {
+        Readiness r = new Readiness(FingerprintTable.empty(), ClientFingerprints.NONE);
+        for (int i = 0; i < 300_000; i++) {
+            ConnectionRecord unanswered = record("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255), "tcp",
+                    TlsVersion.TLS12, TlsVersion.NONE);
+            unanswered.tsMicros = T0 + i * 1_000L; // one a millisecond: 300 s in all
+            r.accept(unanswered);
+        }
+        assertTrue(r.attemptsKept() < 200_000, "kept " + r.attemptsKept());
+        ConnectionRecord retry = record("10.4.147.223", "tcp", TlsVersion.TLS10, TlsVersion.TLS10); // failed 1 ms earlier
+        retry.tsMicros = T0 + 300_000 * 1_000L;
+        r.accept(retry);
+        Readiness.Client c = r.clients().stream().filter(x -> x.key.equals("10.4.147.223")).findFirst().orElseThrow();
+        assertEquals(1, c.downgradeRetries);
     }
 
     @Test
@@ -217,6 +247,131 @@ class ReadinessTest {
     }
 
     @Test
+    void theShippedTableNamesLegacyStacksFromRecordedHellos() {
+        FingerprintTable table = FingerprintTable.builtIn();
+        // JA3 of the hellos recorded for these clients (testssl.sh etc/client-simulation.txt at 0d6ab6b6),
+        // computed by tlscensus and tshark 4.0; no bytes of that file are here.
+        FingerprintTable.Match android = table.lookup("ef323f542a99ab12d6b5348bf039b7b4", null);
+        assertEquals("Android 4.2.2 / 4.3 (TLS 1.0 max)", android.name());
+        assertTrue(android.source().contains("\"Android 4.3\"") && android.source().contains("0d6ab6b6"), android.source());
+        FingerprintTable.Match ie8 = table.lookup("2201d8e006f8f005a6b415f61e677532", null);
+        assertEquals("Internet Explorer 8, 9 / Windows 7 (TLS 1.0 max)", ie8.name());
+        assertTrue(ie8.source().contains("\"IE 8 Win 7\""), ie8.source());
+        assertEquals("Internet Explorer 10 / Windows Phone 8.0 (TLS 1.0 max)",
+                table.lookup("7b3b37883b5e80065b35f27888ed2b04", null).name());
+        assertEquals("Safari 6.0.4 / OS X 10.8.4 (TLS 1.0 max)", table.lookup("cc5925c4720edb550491a12a35c15d4d", null).name());
+        // JA4 sorts ciphers and extensions: IE 7 on Vista and IE 8-10 on Windows 7 share one, and it names them all
+        assertEquals("Internet Explorer 7 / Windows Vista; Internet Explorer 8-10 / Windows 7 (TLS 1.0 max)",
+                table.lookup(null, "t10d120500_d94e65cdb899_c35b4a14be45").name());
+        assertEquals("Internet Explorer 11 / Windows 7 (TLS 1.2 max)", table.lookup("98eaec8c8ef8baab245d0b65f788be91", null).name());
+        // With both, the JA3 (lists in order) tells them apart: IE 7 on Vista is not IE 8-10 on Windows 7.
+        assertEquals("Internet Explorer 7 / Windows Vista (TLS 1.0 max)",
+                table.lookup("2baf01616e930d378df97576e2686df3", "t10d120500_d94e65cdb899_c35b4a14be45").name());
+        // A JA3 that is not in the table (a shuffled extension order) still finds the JA4.
+        assertEquals("Internet Explorer 7 / Windows Vista; Internet Explorer 8-10 / Windows 7 (TLS 1.0 max)",
+                table.lookup("00000000000000000000000000000000", "t10d120500_d94e65cdb899_c35b4a14be45").name());
+    }
+
+    @Test
+    void aUsersEntryComesBeforeTheShippedOnesWhateverItsKind() throws Exception {
+        Path mine = Files.createTempFile("mine", ".tsv");
+        try {
+            Files.writeString(mine, "ja4\tt10d120500_d94e65cdb899_c35b4a14be45\tour kiosk fleet\tour own capture\n");
+            FingerprintTable table = FingerprintTable.builtIn().withFile(mine);
+            assertEquals("our kiosk fleet",
+                    table.lookup("2baf01616e930d378df97576e2686df3", "t10d120500_d94e65cdb899_c35b4a14be45").name());
+            assertEquals(FingerprintTable.builtIn().size() + 1, table.size());
+        } finally {
+            Files.delete(mine);
+        }
+    }
+
+    @Test
+    void theShippedTableHasOneLinePerFingerprintEachWithItsSource() throws Exception {
+        String text;
+        try (InputStream in = FingerprintTable.class.getResourceAsStream(FingerprintTable.RESOURCE)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Set<String> keys = new HashSet<>();
+        int entries = 0;
+        for (String line : text.split("\n", -1)) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            entries++;
+            String[] f = line.split("\t", -1);
+            assertEquals(4, f.length, "kind, value, name, source: " + line);
+            assertFalse(f[3].isBlank(), "a source: " + line);
+            assertTrue(keys.add(f[0] + " " + f[1].toLowerCase(Locale.ROOT)),
+                    "one line per fingerprint (a second one would silently replace the first): " + line);
+        }
+        assertEquals(entries, FingerprintTable.builtIn().size());
+        assertTrue(entries >= 12 + 2 * 30, "the testssl.sh-derived entries are there: " + entries);
+    }
+
+    /**
+     * scripts/fingerprint-hello on a hello we made ourselves (openssl s_client 3.0 -tls1, client
+     * 10.99.1.12 of capture-samples/tls-versions.pcap) gives the ja3/ja4 of the table's entry for it,
+     * and so does the Java code it relies on.
+     */
+    @Test
+    void fingerprintHelloGivesTheTableEntryOfOurOwnHello() throws Exception {
+        byte[] record = firstClientHelloRecord(TestInputs.samples().resolve("tls-versions.pcap"), "10.99.1.12");
+        FingerprintTable table = FingerprintTable.builtIn();
+
+        ConnectionRecord parsed = new ConnectionRecord();
+        assertTrue(ClientHello.parse(record, 9, record.length - 9, parsed));
+        assertEquals("c6dbf3152a545382a95425e390e2d2e8", Fingerprints.ja3(parsed));
+        assertEquals("openssl s_client 3.0 -tls1", table.lookup(Fingerprints.ja3(parsed), null).name());
+
+        Path tlscensus = dir.resolve("tlscensus-from-classpath");
+        Files.writeString(tlscensus, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -cp '" + System.getProperty("java.class.path") + "' io.tlscensus.cli.Main \"$@\"\n");
+        assertTrue(tlscensus.toFile().setExecutable(true));
+        StringBuilder hex = new StringBuilder();
+        for (byte b : record) hex.append(String.format("%02x", b & 0xff));
+        ProcessBuilder pb = new ProcessBuilder("bash", Path.of("..", "scripts", "fingerprint-hello").toString(), hex.toString())
+                .redirectErrorStream(true);
+        pb.environment().put("TLSCENSUS", tlscensus.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        Map<String, String> printed = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] kv = line.split("\t", 2);
+            if (kv.length == 2) printed.put(kv[0], kv[1]);
+        }
+        assertEquals("c6dbf3152a545382a95425e390e2d2e8", printed.get("ja3"), out);
+        assertEquals("t10d090600_c491f621fb4c_195413a0cc0f", printed.get("ja4"), out);
+        assertEquals("TLSv1.0", printed.get("max_version"), out);
+        assertEquals("openssl s_client 3.0 -tls1", table.lookup(printed.get("ja3"), null).name());
+        assertEquals("openssl s_client 3.0 -tls1", table.lookup(null, printed.get("ja4")).name());
+        if (printed.containsKey("tshark_ja3")) assertEquals(printed.get("ja3"), printed.get("tshark_ja3"), out);
+    }
+
+    /** The TLS record of the first ClientHello that {@code client} sends (one TCP segment in our samples). */
+    private static byte[] firstClientHelloRecord(Path capture, String client) throws Exception {
+        byte[][] found = new byte[1][];
+        try (CaptureSource source = Captures.open(capture)) {
+            source.readAll((ts, linkType, buf, off, captured, original) -> {
+                if (found[0] != null || linkType != 1 || captured < 14 + 20 + 20) return;
+                if ((buf.getShort(off + 12) & 0xffff) != 0x0800 || buf.get(off + 14 + 9) != 6) return;
+                int ip = off + 14;
+                String src = (buf.get(ip + 12) & 0xff) + "." + (buf.get(ip + 13) & 0xff) + "." + (buf.get(ip + 14) & 0xff) + "."
+                        + (buf.get(ip + 15) & 0xff);
+                int tcp = ip + (buf.get(ip) & 0x0f) * 4;
+                int payload = tcp + ((buf.get(tcp + 12) & 0xf0) >> 2);
+                int end = ip + (buf.getShort(ip + 2) & 0xffff);
+                if (!src.equals(client) || end - payload < 6 || buf.get(payload) != 0x16 || buf.get(payload + 5) != 1) return;
+                int length = 5 + (buf.getShort(payload + 3) & 0xffff);
+                assertTrue(payload + length <= end, "the hello is in one segment");
+                found[0] = new byte[length];
+                buf.get(payload, found[0]);
+            });
+        }
+        assertTrue(found[0] != null, "a ClientHello from " + client + " in " + capture);
+        return found[0];
+    }
+
+    @Test
     void aBadFingerprintFileIsOneLine() throws Exception {
         Path bad = dir.resolve("bad.tsv");
         Files.writeString(bad, "ja3\tnot-a-hash\tx\n");
@@ -233,10 +388,6 @@ class ReadinessTest {
         CliRun run = CliRun.of("-r", pcap.toString(), "--readiness", "--connections");
         assertEquals(2, run.exitStatus);
         assertTrue(run.stderr.startsWith("tlscensus: --readiness and --connections cannot be combined"), run.stderr);
-        run = CliRun.of("-i", "lo", "--report", "x.html");
-        assertEquals(2, run.exitStatus);
-        assertTrue(run.stderr.startsWith("tlscensus: --readiness, --report and --fingerprints apply to capture files (-r), not yet to -i"),
-                run.stderr);
     }
 
     private static ConnectionRecord record(String client, String transport, int offered, int negotiated) {

@@ -97,6 +97,22 @@ class ClientHelloTest {
         ConnectionRecord r = parse(TlsBytes.clientHello().extension(0, data).supportedVersions(0x0304).body());
         assertNull(r.sni);
         assertEquals(List.of(0x0304), r.clientSupportedVersions);
+        assertTrue(r.clientHelloDamaged, "the lie is reported");
+    }
+
+    @Test
+    void sniListLongerThanItsExtensionKeepsTheNameAndIsReported() {
+        byte[] name = TlsBytes.ascii("kept.example");
+        byte[] data = TlsBytes.concat(new byte[] {0, 0x40, 0, 0, (byte) name.length}, name);
+        ConnectionRecord r = parse(TlsBytes.clientHello().extension(0, data).supportedVersions(0x0304).body());
+        assertEquals("kept.example", r.sni);
+        assertTrue(r.clientHelloDamaged);
+    }
+
+    @Test
+    void honestHellosAreNotDamaged() {
+        assertFalse(parse(TlsBytes.clientHello().sni("a.example").alpn("h2").supportedVersions(0x0304).body()).clientHelloDamaged);
+        assertFalse(parse(TlsBytes.clientHello().body()).clientHelloDamaged);
     }
 
     @Test

@@ -15,6 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * technical_details/JA4.md (github.com/FoxIO-LLC/ja4). Expected values are copied from there.
  */
 class FingerprintsTest {
+    /** Remembered digests are the digests, also once the memory is full and starts over. */
+    @Test
+    void rememberedDigestsAreTheDigests() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 5000; i++) {
+                String s = "771," + i + ",0-10-11,29-23,0";
+                byte[] md5 = java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.US_ASCII));
+                byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII));
+                assertEquals(java.util.HexFormat.of().formatHex(md5), Fingerprints.md5Hex(s), s);
+                assertEquals(java.util.HexFormat.of().formatHex(sha).substring(0, 12), Fingerprints.hash12(s), s);
+            }
+        }
+    }
+
     // JA4.md "Cipher hash" and "Extension hash" examples: ciphers and extensions in wire order.
     private static final int[] JA4_CIPHERS = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,
         0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035};

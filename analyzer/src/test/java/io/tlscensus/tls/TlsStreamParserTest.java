@@ -220,6 +220,26 @@ class TlsStreamParserTest {
     }
 
     @Test
+    void helloWhoseLengthsLieIsCountedAndTheSearchGoesOn() {
+        byte[] body = TlsBytes.clientHello().sni("liar.example").body();
+        body[34] = (byte) 0xff; // session id length 255
+        client.send(TlsBytes.record(22, 0x0301, TlsBytes.handshake(1, body)));
+        assertFalse(record.clientHelloSeen);
+        assertTrue(client.parser.malformed());
+        assertFalse(client.parser.done(), "a later honest hello is still read");
+        client.send(modernHello());
+        assertModernClientHello();
+    }
+
+    @Test
+    void falseStartOfTheSearchIsNotDamage() {
+        byte[] hello = modernHello();
+        hello[3] = (byte) 0x48; // record length beyond what TLS allows: not a record at all
+        client.send(hello);
+        assertFalse(client.parser.malformed());
+    }
+
+    @Test
     void malformedRecordAfterTheHelloEndsTheDirection() {
         client.send(modernHello());
         client.send(new byte[] {0x16, 0x09, 0x09, 0, 1, 0});
