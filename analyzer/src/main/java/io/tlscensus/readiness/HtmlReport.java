@@ -265,7 +265,7 @@ public final class HtmlReport {
         for (Readiness.Software s : software) {
             if (shown++ == MAX_ROWS) break;
             h.append("<tr>");
-            td(h, s.name() != null ? s.name() : s.ja3 == null && s.ja4 == null ? "(no fingerprint)" : "(not in the table)");
+            td(h, s.name() != null ? s.name() : s.ja3 == null && s.ja4 == null ? s.key : "(not in the table)");
             td(h, s.verdictLabel());
             num(h, s.clients.size());
             num(h, s.connections);

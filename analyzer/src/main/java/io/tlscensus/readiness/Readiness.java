@@ -200,7 +200,7 @@ public final class Readiness implements ConnectionSink {
 
         @Override
         public String verdictLabel() {
-            // "(no fingerprint)" mixes every client whose hello gave none: no one verdict for them.
+            // "(no fingerprint)" and "(other fingerprints)" mix many clients: no one verdict for them.
             if (ja3 == null && ja4 == null || !known(maxOffered)) return ClientVerdict.UNKNOWN.label;
             return isLegacy(maxOffered) ? ClientVerdict.WILL_BREAK.label : ClientVerdict.READY.label;
         }
@@ -242,7 +242,10 @@ public final class Readiness implements ConnectionSink {
             kept.add(s);
             if (kept.size() > MAX_LISTED) {
                 if (overflow == null) overflow = new HashSet<>();
-                overflow.add(kept.pollLast());
+                String out = kept.pollLast();
+                // Remembered to count each value once, up to a bound: one server's million SNIs
+                // must not fill the heap. Past it, a value seen again may be counted again.
+                if (overflow.size() < MAX_REMEMBERED) overflow.add(out);
                 more++;
             }
             values.clear();
@@ -266,6 +269,17 @@ public final class Readiness implements ConnectionSink {
     private final Map<String, Server> servers = new HashMap<>();
     private final Map<String, Server> snis = new HashMap<>();
     private final Map<String, Software> software = new HashMap<>();
+    /** Values beyond the listed ones that a {@link Bounded} remembers, to count each once. */
+    static final int MAX_REMEMBERED = 10_000;
+    /** Distinct SNIs kept apart; later new ones share the row {@value #OTHER_SNIS}. */
+    public static final int MAX_SNIS = 50_000;
+    static final String OTHER_SNIS = "(other names)";
+    /** Failed attempts remembered for retry detection, at most (see {@link #purgeAttempts}). */
+    static final int MAX_ATTEMPTS = 100_000;
+    /** Distinct fingerprints kept apart; the rest share one group (a hostile capture makes millions). */
+    public static final int MAX_SOFTWARE = 10_000;
+    static final String NO_FINGERPRINT = "(no fingerprint)";
+    static final String OTHER_FINGERPRINTS = "(other fingerprints)";
     private final Map<String, Refusal> refusals = new HashMap<>();
     private final Map<String, Attempt> attempts = new HashMap<>();
     private int purgeAttemptsAt = 1 << 16;
@@ -287,16 +301,17 @@ public final class Readiness implements ConnectionSink {
         boolean refused = r.alerts.contains(ALERT_PROTOCOL_VERSION) || r.alerts.contains(ALERT_HANDSHAKE_FAILURE);
         boolean failed = refused || !r.serverHelloSeen;
         int offered = offered(r);
-        String clientKey = Grouping.CLIENT.keyOf(r);
+        String recordClient = Grouping.CLIENT.keyOf(r);
         String serverKey = Grouping.SERVER.keyOf(r);
-        boolean retry = retried(clientKey + "\n" + r.transport + "\n" + serverKey + "\n" + r.sni, r.tsMicros,
+        boolean retry = retried(recordClient + "\n" + r.transport + "\n" + serverKey + "\n" + r.sni, r.tsMicros,
                 TlsVersion.rank(offered), failed);
         // Talked down: a legacy version although the client offered TLS 1.2+, or it only offered
         // less because an earlier attempt failed (a retry, or TLS_FALLBACK_SCSV says so).
         boolean talkedDown = isLegacy(r.negotiatedVersion)
                 && (known(offered) && !isLegacy(offered) || retry || r.fallbackScsv);
 
-        Client c = clients.computeIfAbsent(clientKey, Client::new);
+        Client c = clients.computeIfAbsent(recordClient, Client::new);
+        String clientKey = c.key; // one string per client in every set that names it
         c.count(r, refused);
         c.maxOffered = higher(c.maxOffered, offered);
         c.highestNegotiated = higher(c.highestNegotiated, r.negotiatedVersion);
@@ -310,12 +325,21 @@ public final class Readiness implements ConnectionSink {
 
         server(servers, r.transport, r.transport + " " + serverKey, serverKey, r, offered, refused, talkedDown, clientKey, retry);
         String sniKey = r.sni == null ? "(no sni)" : r.sni;
+        // SNIs come from the traffic: past the bound, new names share one row instead of the heap.
+        if (snis.size() >= MAX_SNIS && !snis.containsKey(r.transport + " " + sniKey)) sniKey = OTHER_SNIS;
         server(snis, r.transport, r.transport + " " + sniKey, sniKey, r, offered, refused, talkedDown, clientKey, retry);
 
         String ja3 = r.clientHelloSeen ? extractor.ja3(r) : null;
         String ja4 = r.clientHelloSeen ? extractor.ja4(r) : null;
-        String softwareKey = ja3 == null && ja4 == null ? "(no fingerprint)" : (ja4 != null ? ja4 : "") + "|" + (ja3 != null ? ja3 : "");
-        Software s = software.computeIfAbsent(softwareKey, k -> new Software(k, ja3, ja4, fingerprints.lookup(ja3, ja4)));
+        // Grouped by the table entry that names the hello, else by JA4, else by JA3. Not by the
+        // JA3/JA4 pair: a client that shuffles its extensions (Chrome since 110) has a new JA3 in
+        // every connection, and a capture of a million such hellos made a million groups.
+        FingerprintTable.Match match = fingerprints.lookup(ja3, ja4);
+        String softwareKey = match != null ? match.kind() + " " + match.value()
+                : ja4 != null ? "ja4 " + ja4 : ja3 != null ? "ja3 " + ja3 : NO_FINGERPRINT;
+        if (!software.containsKey(softwareKey) && software.size() >= MAX_SOFTWARE) softwareKey = OTHER_FINGERPRINTS;
+        Software s = software.computeIfAbsent(softwareKey, k -> k.equals(OTHER_FINGERPRINTS) || k.equals(NO_FINGERPRINT)
+                ? new Software(k, null, null, null) : new Software(k, ja3, ja4, match));
         s.count(r, refused);
         s.maxOffered = higher(s.maxOffered, offered);
         s.clients.add(clientKey);
@@ -356,7 +380,10 @@ public final class Readiness implements ConnectionSink {
      */
     private void purgeAttempts(long now) {
         attempts.values().removeIf(a -> now - a.failedAtMicros > 2 * RETRY_WINDOW_MICROS);
-        // Many attempts inside the window: purge again only once as many more came (linear cost).
+        // Still too many inside the window (a flood of unanswered hellos): forget them all rather
+        // than the heap; a retry right after this moment goes unflagged.
+        if (attempts.size() >= MAX_ATTEMPTS / 2) attempts.clear();
+        // Purge again only once as many more came (linear cost).
         purgeAttemptsAt = Math.max(1 << 16, 2 * attempts.size());
     }
 

@@ -130,7 +130,7 @@ public final class ReadinessText {
         rows = new ArrayList<>();
         rows.add(new String[] {"software", "verdict", "clients", "conns", "max offered", "ja3", "ja4"});
         for (Readiness.Software s : r.software()) {
-            rows.add(new String[] {s.name() != null ? safe(s.name()) : s.ja3 == null && s.ja4 == null ? "(no fingerprint)" : "(not in the table)", s.verdictLabel(), n(s.clients.size()),
+            rows.add(new String[] {s.name() != null ? safe(s.name()) : s.ja3 == null && s.ja4 == null ? s.key : "(not in the table)", s.verdictLabel(), n(s.clients.size()),
                     n(s.connections), dash(TlsVersion.name(s.maxOffered)), dash(s.ja3), dash(s.ja4)});
         }
         table(out, rows);

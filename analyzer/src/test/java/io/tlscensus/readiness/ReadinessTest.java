@@ -132,6 +132,51 @@ class ReadinessTest {
         assertEquals(1, c.downgradeRetries);
     }
 
+    /**
+     * Software is grouped by JA4 (or the table entry), not by the JA3/JA4 pair: Chrome shuffles its
+     * extensions, so its JA3 changes every connection. Distinct fingerprints beyond the bound share
+     * one group, so a hostile capture cannot make millions.
+     */
+    @Test
+    void softwareGroupsAreBoundedAndSurviveShuffledExtensions() {
+        ClientFingerprints shuffling = new ClientFingerprints() {
+            @Override
+            public String ja3(ConnectionRecord r) {
+                return String.format("%032x", r.clientPort); // a new JA3 every connection
+            }
+
+            @Override
+            public String ja4(ConnectionRecord r) {
+                return r.sni; // the test puts the JA4 there
+            }
+        };
+        Readiness r = new Readiness(FingerprintTable.empty(), shuffling);
+        for (int i = 0; i < 30_000; i++) {
+            ConnectionRecord c = record("10.9." + (i >> 8 & 255) + "." + (i & 255), "tcp", TlsVersion.TLS12, TlsVersion.TLS12);
+            c.clientPort = i;
+            c.sni = "t13d1516h2_8daaf6152771_" + String.format("%012x", i < 20_000 ? 1 : i); // one stack, then 10,000 more
+            r.accept(c);
+        }
+        List<Readiness.Software> software = r.software();
+        assertEquals(Readiness.MAX_SOFTWARE + 1, software.size(), "the bound, and the group of the others");
+        Readiness.Software chrome = software.stream().filter(s -> s.key.endsWith("000000000001")).findFirst().orElseThrow();
+        assertEquals(20_000, chrome.connections);
+        Readiness.Software other = software.stream().filter(s -> s.key.equals("(other fingerprints)")).findFirst().orElseThrow();
+        assertEquals(10_000 - (Readiness.MAX_SOFTWARE - 1), other.connections);
+    }
+
+    @Test
+    void sniRowsAreBounded() {
+        Readiness r = new Readiness(FingerprintTable.empty(), ClientFingerprints.NONE);
+        for (int i = 0; i < Readiness.MAX_SNIS + 5_000; i++) {
+            ConnectionRecord c = record("10.8.0.1", "tcp", TlsVersion.TLS12, TlsVersion.TLS12);
+            c.sni = "host-" + i + ".example.test";
+            r.accept(c);
+        }
+        assertEquals(Readiness.MAX_SNIS + 1, r.snis().size());
+        assertEquals(5_000, r.snis().stream().filter(s -> s.key.equals("(other names)")).findFirst().orElseThrow().connections);
+    }
+
     @Test
     void refusalsNameTheAlert() {
         Map<String, String> alerts = new HashMap<>();
