@@ -181,8 +181,9 @@ public final class Readiness implements ConnectionSink {
 
     /** One ClientHello fingerprint (JA3 and JA4), named from the table or left unnamed. */
     public static final class Software extends Entry {
-        public final String ja3;
-        public final String ja4;
+        /** The smallest JA3/JA4 seen in the group (several JA3 share one JA4): the same for any arrival order. */
+        public String ja3;
+        public String ja4;
         public final FingerprintTable.Match match;
         public int maxOffered = TlsVersion.NONE;
         public final Set<String> clients = new HashSet<>();
@@ -196,6 +197,11 @@ public final class Readiness implements ConnectionSink {
 
         public String name() {
             return match == null ? null : match.name();
+        }
+
+        void saw(String ja3, String ja4) {
+            if (ja3 != null && (this.ja3 == null || ja3.compareTo(this.ja3) < 0)) this.ja3 = ja3;
+            if (ja4 != null && (this.ja4 == null || ja4.compareTo(this.ja4) < 0)) this.ja4 = ja4;
         }
 
         @Override
@@ -340,6 +346,7 @@ public final class Readiness implements ConnectionSink {
         if (!software.containsKey(softwareKey) && software.size() >= MAX_SOFTWARE) softwareKey = OTHER_FINGERPRINTS;
         Software s = software.computeIfAbsent(softwareKey, k -> k.equals(OTHER_FINGERPRINTS) || k.equals(NO_FINGERPRINT)
                 ? new Software(k, null, null, null) : new Software(k, ja3, ja4, match));
+        if (s.ja3 != null || s.ja4 != null) s.saw(ja3, ja4); // not the groups of many: they show none
         s.count(r, refused);
         s.maxOffered = higher(s.maxOffered, offered);
         s.clients.add(clientKey);
