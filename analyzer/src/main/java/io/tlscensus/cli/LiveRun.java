@@ -120,7 +120,6 @@ final class LiveRun {
             outputs = Outputs.open(options, stdout, false);
             dump = options.writeFile == null ? null
                     : new PcapWriter(Path.of(options.writeFile), capture.linkType(), capture.snaplen());
-            Outputs text = outputs;
             ConnectionSink sink = Outputs.both(census, outputs.sink());
             CensusEngine[] engineRef = new CensusEngine[1];
             if (options.parquet != null) {
@@ -178,7 +177,7 @@ final class LiveRun {
                     capture.capture(handler);
                     if (tickDue && !stopRequested) {
                         tickDue = false;
-                        text.flush();
+                        outputs.flush();
                         if (saved != null) saved.flush();
                         for (Periodic p : periodic) p.tick(System.currentTimeMillis());
                         long now = System.nanoTime();
@@ -214,8 +213,8 @@ final class LiveRun {
                 stderr.println("tlscensus: " + failure + "; the packets before it were counted");
                 status = ExitStatus.DAMAGED;
             }
-            text.finish(census, stats, List.of(options.liveInterface));
-            text.commit();
+            outputs.finish(census, stats, List.of(options.liveInterface));
+            outputs.commit();
             if (!options.quiet) {
                 stderr.println("tlscensus: " + stats.line());
                 if (stopReason != null) stderr.println("tlscensus: stopped by " + stopReason);

@@ -35,20 +35,19 @@ final class Outputs implements AutoCloseable {
     private final boolean readinessFedElsewhere;
 
     /**
-     * @param readinessFedElsewhere a Parquet output feeds {@link #readiness()} (so the report and
-     *                              the dataset agree); {@link #sink()} then leaves it out
+     * @param parquetReadiness a Parquet output feeds {@link #readiness()} (files: one dataset for the
+     *                         run, and the report and the dataset agree); {@link #sink()} then leaves it out
      */
-    private Outputs(Options options, PrintStream stdout, boolean needReadiness, boolean readinessFedElsewhere)
-            throws IOException {
+    private Outputs(Options options, PrintStream stdout, boolean parquetReadiness) throws IOException {
         this.options = options;
-        this.readinessFedElsewhere = readinessFedElsewhere;
+        this.readinessFedElsewhere = parquetReadiness;
         AtomicOutput f = null;
         AtomicOutput h = null;
         try {
             f = options.output == null ? null : new AtomicOutput(Path.of(options.output));
             h = options.report == null ? null : new AtomicOutput(Path.of(options.report));
             boolean footer = !options.connections && options.format.equals("table");
-            readiness = footer || options.readiness || options.report != null || needReadiness
+            readiness = footer || options.readiness || options.report != null || parquetReadiness
                     ? new Readiness(fingerprints(options)) : null;
         } catch (IOException | RuntimeException e) {
             if (f != null) f.close();
@@ -61,9 +60,8 @@ final class Outputs implements AutoCloseable {
         this.writer = ReportWriter.create(options.format, out);
     }
 
-    /** @param parquetReadiness a Parquet output will feed the readiness aggregate (files: one dataset for the run) */
     static Outputs open(Options options, PrintStream stdout, boolean parquetReadiness) throws IOException {
-        return new Outputs(options, stdout, parquetReadiness, parquetReadiness);
+        return new Outputs(options, stdout, parquetReadiness);
     }
 
     /** The built-in fingerprint table, with the user's --fingerprints file first. */

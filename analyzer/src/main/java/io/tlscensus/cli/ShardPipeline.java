@@ -29,9 +29,7 @@ final class ShardPipeline implements PacketHandler {
     /** Shards 1..N-1. */
     private final Ring[] rings;
     private final Thread[] threads;
-    /** The reading thread's own view of the current window (see {@link Ring#source}). */
-    private ByteBuffer source;
-    private ByteBuffer view;
+    private final OwnView view = new OwnView();
 
     ShardPipeline(CensusEngine[] engines, String name) {
         inline = engines[0];
@@ -58,11 +56,7 @@ final class ShardPipeline implements PacketHandler {
         if (owner < 0) {
             for (Ring r : rings) r.put(ts, linkType, buffer, offset, capturedLength, originalLength);
         }
-        if (buffer != source) {
-            source = buffer;
-            view = buffer.duplicate().order(buffer.order());
-        }
-        inline.onPacket(ts, linkType, view, offset, capturedLength, originalLength);
+        inline.onPacket(ts, linkType, view.of(buffer), offset, capturedLength, originalLength);
     }
 
     /** Waits until every worker has handled every packet; rethrows a worker's failure. */
@@ -89,12 +83,7 @@ final class ShardPipeline implements PacketHandler {
         volatile boolean closed;
         volatile Thread waiting;
         volatile Throwable failure;
-        /**
-         * Decoders may set a buffer's position and limit (QUIC, fragments): workers sharing one
-         * buffer object would race on them, so each reads through its own duplicate of each window.
-         */
-        private ByteBuffer source;
-        private ByteBuffer view;
+        private final OwnView view = new OwnView();
 
         Ring(CensusEngine engine) {
             this.engine = engine;
@@ -148,12 +137,7 @@ final class ShardPipeline implements PacketHandler {
                     }
                     for (; t < h; t++) {
                         int i = (int) t & (RING - 1);
-                        ByteBuffer b = buffer[i];
-                        if (b != source) { // a new window: this worker's own view of it (see below)
-                            source = b;
-                            view = b.duplicate().order(b.order());
-                        }
-                        engine.onPacket(ts[i], link[i], view, offset[i], captured[i], original[i]);
+                        engine.onPacket(ts[i], link[i], view.of(buffer[i]), offset[i], captured[i], original[i]);
                         if ((t & 255) == 255) tail.setRelease(t + 1);
                     }
                     tail.setRelease(t);
@@ -171,6 +155,24 @@ final class ShardPipeline implements PacketHandler {
             waiting = Thread.currentThread();
             if (published.getAcquire() == t && !closed) LockSupport.parkNanos(this, 200_000);
             waiting = null;
+        }
+    }
+
+    /**
+     * Decoders may set a buffer's position and limit (QUIC, fragments): threads sharing one buffer
+     * object would race on them, so each shard reads through its own duplicate of each window
+     * (one allocation per window, not per packet).
+     */
+    private static final class OwnView {
+        private ByteBuffer source;
+        private ByteBuffer view;
+
+        ByteBuffer of(ByteBuffer b) {
+            if (b != source) {
+                source = b;
+                view = b.duplicate().order(b.order());
+            }
+            return view;
         }
     }
 }

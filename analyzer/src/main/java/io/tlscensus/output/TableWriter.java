@@ -100,10 +100,9 @@ final class TableWriter extends ReportWriter {
     }
 
     private static StringBuilder padLeft(StringBuilder sb, long n, int width) {
-        int start = sb.length();
-        sb.append(n);
-        for (int i = sb.length() - start; i < width; i++) sb.insert(start, ' ');
-        return sb;
+        String digits = Long.toString(n);
+        for (int i = digits.length(); i < width; i++) sb.append(' ');
+        return sb.append(digits);
     }
 
     /** The row's key, made safe for a terminal, with its transport when the run saw several. */
