@@ -99,11 +99,6 @@ public final class CensusEngine implements PacketHandler {
         }
     }
 
-    /** The run's bounds on flows and their state, shared with the engines running beside this one. */
-    public MemoryBudget budget() {
-        return budget;
-    }
-
     /**
      * Counts a flow the table just made and makes room for it: while the run holds more flows or
      * bytes than its budget allows, this engine's least recently active flows (never {@code f}) are

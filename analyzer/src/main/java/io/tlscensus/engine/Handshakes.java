@@ -188,8 +188,7 @@ final class Handshakes {
         if (bytes == PARKED_BYTES) { // every part shared: the whole may be too
             int hash = System.identityHashCode(template) * 31 + System.identityHashCode(fp);
             hash = hash * 31 + Long.hashCode(s0 * 0x9E3779B97F4A7C15L ^ s1);
-            hash *= 0x9E3779B9;
-            slot = (hash ^ hash >>> 16) & (parked.length - 1);
+            slot = Interner.mix(hash) & (parked.length - 1);
             Parked q = parked[slot];
             if (q != null && q.template == template && q.clientFingerprint == fp && q.state0 == s0 && q.state1 == s1) p = q;
         }

@@ -91,11 +91,8 @@ final class Interner<T> {
         return bytes;
     }
 
-    int size() {
-        return size;
-    }
-
-    private static int mix(int h) {
+    /** Spreads a hash over the high and low bits (also for {@link Handshakes}' slot of parked handshakes). */
+    static int mix(int h) {
         h *= 0x9E3779B9;
         return h ^ (h >>> 16);
     }

@@ -60,10 +60,6 @@ final class TlsFlow extends Flow {
         flags |= (short) flag;
     }
 
-    void unset(int flag) {
-        flags &= (short) ~flag;
-    }
-
     boolean finished() {
         return is(FINISHED);
     }

@@ -133,10 +133,6 @@ public final class FlowTable<F extends Flow> {
         return slots.length;
     }
 
-    public int maxFlows() {
-        return maxFlows;
-    }
-
     private void expireIdle() {
         while (oldest != null && now - oldest.lastSeenMicros > idleTimeoutMicros) {
             evictedIdle++;

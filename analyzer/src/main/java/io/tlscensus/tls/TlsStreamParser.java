@@ -12,6 +12,9 @@ package io.tlscensus.tls;
 public final class TlsStreamParser {
     public enum Role { UNKNOWN, CLIENT, SERVER }
 
+    /** Role.values() copies its array on every call; unparking reads a role per packet. */
+    private static final Role[] ROLES = Role.values();
+
     /** RFC 8446 5.2: no record may be longer than 2^14 + 256 (TLS 1.3) or + 2048 (TLS 1.2). */
     public static final int MAX_RECORD_LENGTH = (1 << 14) + 2048;
     private static final int MAX_HANDSHAKE_MESSAGE = 1 << 16;
@@ -294,7 +297,7 @@ public final class TlsStreamParser {
     public static TlsStreamParser unpark(ConnectionRecord record, int scanLimit, long parked) {
         TlsStreamParser p = new TlsStreamParser(record, scanLimit);
         p.state = (int) parked & 3;
-        p.role = Role.values()[(int) parked >>> 2 & 3];
+        p.role = ROLES[(int) parked >>> 2 & 3];
         p.helloParsed = (parked & 1 << 4) != 0;
         p.alertSeen = (parked & 1 << 5) != 0;
         p.malformed = (parked & 1 << 6) != 0;
@@ -304,7 +307,7 @@ public final class TlsStreamParser {
 
     /** Role of a parked parser. */
     public static Role parkedRole(long parked) {
-        return Role.values()[(int) parked >>> 2 & 3];
+        return ROLES[(int) parked >>> 2 & 3];
     }
 
     /** Whether a parked parser is {@link #malformed}. */
