@@ -10,6 +10,15 @@ final class Fields {
     private Fields() {
     }
 
+    static int int32(byte[] a, int i, boolean swap) {
+        int v = a[i] << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | a[i + 3] & 0xff;
+        return swap ? Integer.reverseBytes(v) : v;
+    }
+
+    static long uint32(byte[] a, int i, boolean swap) {
+        return Integer.toUnsignedLong(int32(a, i, swap));
+    }
+
     static int int32(ByteBuffer b, int index, boolean swap) {
         int v = b.getInt(index);
         return swap ? Integer.reverseBytes(v) : v;

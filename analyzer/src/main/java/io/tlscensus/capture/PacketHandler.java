@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Receives every packet a source delivers. The buffer is only valid during the call: sources reuse
- * (or unmap) it afterwards, so a handler that needs bytes later must copy them.
+ * (or unmap) it afterwards, so a handler that needs bytes later must copy them. Handlers only read
+ * it: it may be a view of bytes the source still needs.
  * Offsets are absolute positions in {@code buffer}; its position and limit carry no meaning.
  */
 @FunctionalInterface

@@ -24,9 +24,34 @@ final class PcapReader {
     private static final int RECORD_HEADER_BYTES = 16;
 
     private final ByteWindow window;
+    private boolean swap;
+    private boolean nanos;
+    private int linkType;
+    /** The array the current record header is read from, as plain loads (see PacketDecoder). */
+    private byte[] headerBytes;
+    private ByteBuffer arrayOf;
+    private byte[] array;
+    private int arrayOffset;
+    private final byte[] copiedHeader = new byte[RECORD_HEADER_BYTES];
 
     PcapReader(ByteWindow window) {
         this.window = window;
+    }
+
+    /** Index in {@link #headerBytes} of the record header at {@code index} in {@code b}. */
+    private int recordHeader(ByteBuffer b, int index) {
+        if (b != arrayOf) {
+            arrayOf = b;
+            array = b.hasArray() ? b.array() : null;
+            arrayOffset = b.hasArray() ? b.arrayOffset() : 0;
+        }
+        if (array != null) {
+            headerBytes = array;
+            return arrayOffset + index;
+        }
+        b.get(index, copiedHeader, 0, RECORD_HEADER_BYTES);
+        headerBytes = copiedHeader;
+        return 0;
     }
 
     static boolean isMagic(int magic) {
@@ -53,38 +78,48 @@ final class PcapReader {
         // The upper bits carry the FCS length and flags (draft-ietf-opsawg-pcap); the link type is the low 16.
         int linkType = Fields.int32(b, h + 20, swap) & 0xFFFF;
 
-        long offset = FILE_HEADER_BYTES;
-        while (true) {
-            got = window.request(offset, RECORD_HEADER_BYTES);
-            if (got == 0) {
-                return;
-            }
-            if (got < RECORD_HEADER_BYTES) {
-                throw new CaptureFormatException("truncated packet record header at offset " + offset + ": "
-                        + RECORD_HEADER_BYTES + " bytes needed, " + got + " left", offset);
-            }
-            b = window.buffer();
-            int r = window.index(offset);
-            long seconds = Fields.uint32(b, r, swap);
-            long fraction = Fields.uint32(b, r + 4, swap);
-            long capturedLength = Fields.uint32(b, r + 8, swap);
-            long originalLength = Fields.uint32(b, r + 12, swap);
-            if (capturedLength > MAX_CAPTURED_LENGTH) {
-                throw new CaptureFormatException("packet record at offset " + offset + " has captured length "
-                        + capturedLength + " (more than " + MAX_CAPTURED_LENGTH + ")", offset);
-            }
-            int recordBytes = RECORD_HEADER_BYTES + (int) capturedLength;
-            got = window.request(offset, recordBytes);
-            if (got < recordBytes) {
-                throw new CaptureFormatException("truncated packet record at offset " + offset + ": header says "
-                        + capturedLength + " bytes, " + (got - RECORD_HEADER_BYTES) + " left", offset);
-            }
-            long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
-            // A wire length past 2^31 is nonsense; clamp instead of handing decoders a negative length.
-            int wireLength = (int) Math.min(originalLength, Integer.MAX_VALUE);
-            handler.onPacket(micros, linkType, window.buffer(), window.index(offset) + RECORD_HEADER_BYTES,
-                    (int) capturedLength, wireLength);
-            offset += recordBytes;
+        this.swap = swap;
+        this.nanos = nanos;
+        this.linkType = linkType;
+        // One call per record rather than one long loop: the JIT compiles a method after a few
+        // hundred calls, while a loop waits for on-stack replacement, which on a busy compile queue
+        // came only after ~0.3 s of interpreting records (README, Performance).
+        for (long offset = FILE_HEADER_BYTES; offset >= 0; ) {
+            offset = record(handler, offset);
         }
+    }
+
+    /** Delivers the record at {@code offset}; the next record's offset, or -1 at the end of the file. */
+    private long record(PacketHandler handler, long offset) throws IOException, CaptureFormatException {
+        int got = window.request(offset, RECORD_HEADER_BYTES);
+        if (got == 0) {
+            return -1;
+        }
+        if (got < RECORD_HEADER_BYTES) {
+            throw new CaptureFormatException("truncated packet record header at offset " + offset + ": "
+                    + RECORD_HEADER_BYTES + " bytes needed, " + got + " left", offset);
+        }
+        int r = recordHeader(window.buffer(), window.index(offset));
+        byte[] a = headerBytes;
+        long seconds = Fields.uint32(a, r, swap);
+        long fraction = Fields.uint32(a, r + 4, swap);
+        long capturedLength = Fields.uint32(a, r + 8, swap);
+        long originalLength = Fields.uint32(a, r + 12, swap);
+        if (capturedLength > MAX_CAPTURED_LENGTH) {
+            throw new CaptureFormatException("packet record at offset " + offset + " has captured length "
+                    + capturedLength + " (more than " + MAX_CAPTURED_LENGTH + ")", offset);
+        }
+        int recordBytes = RECORD_HEADER_BYTES + (int) capturedLength;
+        got = window.request(offset, recordBytes);
+        if (got < recordBytes) {
+            throw new CaptureFormatException("truncated packet record at offset " + offset + ": header says "
+                    + capturedLength + " bytes, " + (got - RECORD_HEADER_BYTES) + " left", offset);
+        }
+        long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
+        // A wire length past 2^31 is nonsense; clamp instead of handing decoders a negative length.
+        int wireLength = (int) Math.min(originalLength, Integer.MAX_VALUE);
+        handler.onPacket(micros, linkType, window.buffer(), window.index(offset) + RECORD_HEADER_BYTES,
+                (int) capturedLength, wireLength);
+        return offset + recordBytes;
     }
 }

@@ -118,11 +118,11 @@ final class StreamWindow extends ByteWindow {
     }
 
     /**
-     * Read-only like a mapped file, so a decoder that writes into a packet by mistake fails instead of
-     * corrupting the records still buffered behind it. Big-endian, as asReadOnlyBuffer guarantees.
+     * Writable, so decoders can read the array behind it (a read-only buffer hides it); handlers
+     * never write into packets ({@link PacketHandler}). Big-endian, as wrap makes it.
      */
     private static ByteBuffer handlerView(byte[] array) {
-        return ByteBuffer.wrap(array).asReadOnlyBuffer();
+        return ByteBuffer.wrap(array);
     }
 
     @Override

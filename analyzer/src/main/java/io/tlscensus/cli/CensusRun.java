@@ -144,15 +144,18 @@ final class CensusRun {
      * meets the same ones at the same place.
      */
     void readInput(String name, CensusEngine engine, Progress progress, boolean report) {
-        readInput(name, engine, engine::beginInput, engine::endInput, progress, report);
+        readInput(name, engine, engine::beginInput, engine::endInput, progress, report, false);
     }
 
-    /** As above, for any packet handler: {@code begin} before its first packet, {@code end} after the last. */
+    /**
+     * As above, for any packet handler: {@code begin} before its first packet, {@code end} after the
+     * last; a handler that keeps packet buffers past its call asks for {@code stableBuffers}.
+     */
     void readInput(String name, PacketHandler handler, Consumer<String> begin, Runnable end, Progress progress,
-                   boolean report) {
+                   boolean report, boolean stableBuffers) {
         CaptureSource source;
         try {
-            source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name));
+            source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name), stableBuffers);
         } catch (CaptureFormatException e) {
             if (report) problem(name, e.getMessage(), false);
             return;

@@ -102,7 +102,7 @@ final class ParallelReading {
         }, () -> {
             pipeline.finish();
             for (CensusEngine e : engines) e.endInput();
-        }, progress, true);
+        }, progress, true, true); // the rings hold packets after the reader's call: stable buffers
         for (Worker w : workers) census.merge(w.census);
         sumShards(workers, total);
     }

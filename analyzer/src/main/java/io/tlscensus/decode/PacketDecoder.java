@@ -78,97 +78,120 @@ public final class PacketDecoder {
     public static final int TCP_RST = 0x04;
     public static final int TCP_ACK = 0x10;
 
+    /**
+     * The headers are read from a byte array: C1, the JIT that file runs use, compiles array loads
+     * inline but calls out for every {@code ByteBuffer} read (~4x the cost per packet, README,
+     * Performance). Heap buffers are read in place; a direct buffer (live capture) is copied first,
+     * its first {@link #COPIED_HEADER_BYTES} bytes, and the rest only if a header reaches that far.
+     */
+    private static final int COPIED_HEADER_BYTES = 256;
+
+    /** The array the headers are read from; index {@code p + delta} holds buffer offset {@code p}. */
+    private byte[] bytes;
+    private int delta;
+    /** Buffer offset up to which {@link #bytes} holds the packet (unbounded for heap buffers). */
+    private int copiedEnd;
+    private ByteBuffer source;
+    private int sourceOffset;
+    private int sourceLength;
+    private byte[] scratch = new byte[COPIED_HEADER_BYTES];
+
+    /**
+     * Decodes the packet at {@code off} in {@code b}; offsets in the fields ({@link #payloadOffset})
+     * are positions in {@code b}. The buffer's position and limit are not used.
+     */
     public int decode(int linkType, ByteBuffer b, int off, int len) {
+        use(b, off, len);
         vlanId = -1;
         tunnelId = -1;
         tunnelDepth = 0;
         int end = off + len;
         switch (linkType) {
             case LinkType.ETHERNET:
-                return ethernet(b, off, end);
+                return ethernet(off, end);
             case LinkType.RAW:
             case LinkType.DLT_RAW_BSD:
             case LinkType.DLT_RAW_14:
             case LinkType.IPV4:
             case LinkType.IPV6:
-                return ipByVersion(b, off, end);
+                return ipByVersion(off, end);
             case LinkType.LINUX_SLL:
                 if (len < 16) return MALFORMED;
-                return network(b.getShort(off + 14) & 0xffff, b, off + 16, end);
+                return network(u16(off + 14), off + 16, end);
             case LinkType.LINUX_SLL2:
                 if (len < 20) return MALFORMED;
-                return network(b.getShort(off) & 0xffff, b, off + 20, end);
+                return network(u16(off), off + 20, end);
             case LinkType.NULL:
             case LinkType.LOOP:
-                return loopback(b, off, end);
+                return loopback(off, end);
             case LinkType.PPP:
             case LinkType.PPP_HDLC:
-                return ppp(b, off, end);
+                return ppp(off, end);
             default:
                 return UNSUPPORTED_LINK;
         }
     }
 
-    private int ethernet(ByteBuffer b, int off, int end) {
+    private int ethernet(int off, int end) {
         int p = off + 12;
         if (p + 2 > end) return MALFORMED;
-        int type = b.getShort(p) & 0xffff;
+        int type = u16(p);
         int tags = 0;
         while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
             if (p + 6 > end || ++tags > MAX_VLAN_TAGS) return MALFORMED;
-            if (vlanId < 0) vlanId = b.getShort(p + 2) & 0x0fff;
+            if (vlanId < 0) vlanId = u16(p + 2) & 0x0fff;
             p += 4;
-            type = b.getShort(p) & 0xffff;
+            type = u16(p);
         }
-        return network(type, b, p + 2, end);
+        return network(type, p + 2, end);
     }
 
-    private int loopback(ByteBuffer b, int off, int end) {
+    private int loopback(int off, int end) {
         if (off + 4 > end) return MALFORMED;
         // The family is in the writer's byte order (NULL) or network order (LOOP); its values
         // are small, so whichever end byte is non-zero holds it.
-        int family = b.get(off) != 0 ? b.get(off) & 0xff : b.get(off + 3) & 0xff;
+        int family = i8(off) != 0 ? u8(off) : u8(off + 3);
         switch (family) {
             case 2:
-                return ipv4(b, off + 4, end);
+                return ipv4(off + 4, end);
             case 10: case 23: case 24: case 28: case 30:
-                return ipv6(b, off + 4, end);
+                return ipv6(off + 4, end);
             default:
                 return NOT_IP;
         }
     }
 
-    private int ppp(ByteBuffer b, int off, int end) {
+    private int ppp(int off, int end) {
         int p = off;
-        if (p + 2 <= end && (b.get(p) & 0xff) == 0xff && b.get(p + 1) == 0x03) p += 2; // HDLC address, control
+        if (p + 2 <= end && u8(p) == 0xff && i8(p + 1) == 0x03) p += 2; // HDLC address, control
         if (p >= end) return MALFORMED;
         int protocol;
-        if ((b.get(p) & 1) != 0) { // protocol field compressed to one byte (RFC 1661 6.5)
-            protocol = b.get(p) & 0xff;
+        if ((i8(p) & 1) != 0) { // protocol field compressed to one byte (RFC 1661 6.5)
+            protocol = u8(p);
             p += 1;
         } else {
             if (p + 2 > end) return MALFORMED;
-            protocol = b.getShort(p) & 0xffff;
+            protocol = u16(p);
             p += 2;
         }
-        if (protocol == 0x21) return ipv4(b, p, end);
-        if (protocol == 0x57) return ipv6(b, p, end);
+        if (protocol == 0x21) return ipv4(p, end);
+        if (protocol == 0x57) return ipv6(p, end);
         return NOT_IP;
     }
 
-    private int network(int etherType, ByteBuffer b, int off, int end) {
+    private int network(int etherType, int off, int end) {
         switch (etherType) {
             case ETHERTYPE_IPV4:
-                return ipv4(b, off, end);
+                return ipv4(off, end);
             case ETHERTYPE_IPV6:
-                return ipv6(b, off, end);
+                return ipv6(off, end);
             case ETHERTYPE_MPLS:
             case ETHERTYPE_MPLS_MULTICAST:
-                return mpls(b, off, end);
+                return mpls(off, end);
             case ETHERTYPE_PPPOE_SESSION:
                 // RFC 2516: version/type, code, session id, length, then the PPP protocol field.
                 if (off + 8 > end) return MALFORMED;
-                return ppp(b, off + 6, end);
+                return ppp(off + 6, end);
             default:
                 return NOT_IP;
         }
@@ -183,35 +206,35 @@ public final class PacketDecoder {
     }
 
     /** MPLS label stack, then IPv4/IPv6 by version nibble, or an Ethernet pseudowire after a zero control word. */
-    private int mpls(ByteBuffer b, int off, int end) {
+    private int mpls(int off, int end) {
         if (!deeper()) return MALFORMED;
         int p = off;
         for (int i = 0; ; i++) {
             if (p + 4 > end || i == MAX_MPLS_LABELS) return MALFORMED;
-            int entry = b.getInt(p);
+            int entry = i32(p);
             p += 4;
             if ((entry & 0x100) != 0) break; // bottom of stack
         }
         if (p >= end) return MALFORMED;
-        int nibble = (b.get(p) & 0xf0) >>> 4;
-        if (nibble == 4) return ipv4(b, p, end);
-        if (nibble == 6) return ipv6(b, p, end);
-        if (nibble == 0 && p + 4 + 14 <= end) return ethernet(b, p + 4, end); // RFC 4448 control word
+        int nibble = (i8(p) & 0xf0) >>> 4;
+        if (nibble == 4) return ipv4(p, end);
+        if (nibble == 6) return ipv6(p, end);
+        if (nibble == 0 && p + 4 + 14 <= end) return ethernet(p + 4, end); // RFC 4448 control word
         return NOT_IP;
     }
 
     /** GRE (RFC 2784/2890), including ERSPAN types I, II and III behind it. */
-    private int gre(ByteBuffer b, int off, int end) {
+    private int gre(int off, int end) {
         if (!deeper()) return MALFORMED;
         if (off + 4 > end) return MALFORMED;
-        int flags = b.getShort(off) & 0xffff;
-        int type = b.getShort(off + 2) & 0xffff;
+        int flags = u16(off);
+        int type = u16(off + 2);
         if ((flags & 0x0007) != 0) return OTHER_IP; // version 1 is PPTP's enhanced GRE: not followed
         int p = off + 4;
         if ((flags & 0x8000) != 0) p += 4; // checksum and reserved
         if ((flags & 0x2000) != 0) {       // key
             if (p + 4 > end) return MALFORMED;
-            tunnel(b.getInt(p) & 0xffffffffL);
+            tunnel(u32(p));
             p += 4;
         }
         boolean sequence = (flags & 0x1000) != 0;
@@ -219,69 +242,69 @@ public final class PacketDecoder {
         if (p > end) return MALFORMED;
         switch (type) {
             case ETHERTYPE_TEB:
-                return ethernet(b, p, end);
+                return ethernet(p, end);
             case ETHERTYPE_ERSPAN_2:
-                if (!sequence) return ethernet(b, p, end); // type I: no ERSPAN header
+                if (!sequence) return ethernet(p, end); // type I: no ERSPAN header
                 if (p + 8 > end) return MALFORMED;
-                tunnel(b.getShort(p + 2) & 0x3ff);
-                return ethernet(b, p + 8, end);
+                tunnel(u16(p + 2) & 0x3ff);
+                return ethernet(p + 8, end);
             case ETHERTYPE_ERSPAN_3:
                 if (p + 12 > end) return MALFORMED;
-                tunnel(b.getShort(p + 2) & 0x3ff);
-                boolean subheader = (b.get(p + 11) & 0x01) != 0;
-                return ethernet(b, p + 12 + (subheader ? 8 : 0), end);
+                tunnel(u16(p + 2) & 0x3ff);
+                boolean subheader = (i8(p + 11) & 0x01) != 0;
+                return ethernet(p + 12 + (subheader ? 8 : 0), end);
             default:
-                return network(type, b, p, end);
+                return network(type, p, end);
         }
     }
 
-    private int ipByVersion(ByteBuffer b, int off, int end) {
+    private int ipByVersion(int off, int end) {
         if (off >= end) return MALFORMED;
-        int version = (b.get(off) & 0xf0) >>> 4;
-        if (version == 4) return ipv4(b, off, end);
-        if (version == 6) return ipv6(b, off, end);
+        int version = (i8(off) & 0xf0) >>> 4;
+        if (version == 4) return ipv4(off, end);
+        if (version == 6) return ipv6(off, end);
         return MALFORMED;
     }
 
-    private int ipv4(ByteBuffer b, int off, int end) {
+    private int ipv4(int off, int end) {
         if (off + 20 > end) return MALFORMED;
-        int vihl = b.get(off) & 0xff;
+        int vihl = u8(off);
         int headerLength = (vihl & 0x0f) * 4;
-        int totalLength = b.getShort(off + 2) & 0xffff;
+        int totalLength = u16(off + 2);
         if (vihl >>> 4 != 4 || headerLength < 20 || totalLength < headerLength || off + headerLength > end) {
             return MALFORMED;
         }
         ipVersion = 4;
         srcHi = 0;
-        srcLo = IPV4_MAPPED_PREFIX | (b.getInt(off + 12) & 0xffffffffL);
+        srcLo = IPV4_MAPPED_PREFIX | (u32(off + 12));
         dstHi = 0;
-        dstLo = IPV4_MAPPED_PREFIX | (b.getInt(off + 16) & 0xffffffffL);
-        int fragment = b.getShort(off + 6) & 0x3fff; // MF flag and offset
-        protocol = b.get(off + 9) & 0xff;
+        dstLo = IPV4_MAPPED_PREFIX | (u32(off + 16));
+        int fragment = u16(off + 6) & 0x3fff; // MF flag and offset
+        protocol = u8(off + 9);
         int ipEnd = off + totalLength;
         if (fragment != 0) {
-            fragmentId = ((long) protocol << 16) | (b.getShort(off + 4) & 0xffff);
+            fragmentId = ((long) protocol << 16) | (u16(off + 4));
             fragmentOffset = (fragment & 0x1fff) * 8;
             moreFragments = (fragment & 0x2000) != 0;
             payload(off + headerLength, ipEnd, Math.min(ipEnd, end), FRAGMENT);
             return payloadTruncated ? MALFORMED : FRAGMENT;
         }
         // Ethernet pads short frames: the IP length, not the frame length, ends the payload.
-        return transport(b, off + headerLength, ipEnd, Math.min(ipEnd, end));
+        return transport(off + headerLength, ipEnd, Math.min(ipEnd, end));
     }
 
-    private int ipv6(ByteBuffer b, int off, int end) {
+    private int ipv6(int off, int end) {
         if (off + 40 > end) return MALFORMED;
-        if ((b.get(off) & 0xf0) != 0x60) return MALFORMED;
+        if ((i8(off) & 0xf0) != 0x60) return MALFORMED;
         ipVersion = 6;
-        srcHi = b.getLong(off + 8);
-        srcLo = b.getLong(off + 16);
-        dstHi = b.getLong(off + 24);
-        dstLo = b.getLong(off + 32);
-        int payloadLength = b.getShort(off + 4) & 0xffff;
+        srcHi = i64(off + 8);
+        srcLo = i64(off + 16);
+        dstHi = i64(off + 24);
+        dstLo = i64(off + 32);
+        int payloadLength = u16(off + 4);
         int ipEnd = off + 40 + payloadLength;
         int capturedEnd = Math.min(ipEnd, end);
-        int next = b.get(off + 6) & 0xff;
+        int next = u8(off + 6);
         int p = off + 40;
         for (int i = 0; i < 16; i++) {
             switch (next) {
@@ -289,16 +312,16 @@ public final class PacketDecoder {
                 case 43:  // routing
                 case 60:  // destination options
                     if (p + 8 > capturedEnd) return MALFORMED;
-                    next = b.get(p) & 0xff;
-                    p += 8 + (b.get(p + 1) & 0xff) * 8;
+                    next = u8(p);
+                    p += 8 + u8(p + 1) * 8;
                     break;
                 case 44:  // fragment header (RFC 8200 4.5)
                     if (p + 8 > capturedEnd) return MALFORMED;
-                    int offsetAndFlags = b.getShort(p + 2) & 0xffff;
-                    next = b.get(p) & 0xff;
+                    int offsetAndFlags = u16(p + 2);
+                    next = u8(p);
                     if ((offsetAndFlags & 0xfff9) != 0) {
                         protocol = next;
-                        fragmentId = b.getInt(p + 4) & 0xffffffffL;
+                        fragmentId = u32(p + 4);
                         fragmentOffset = offsetAndFlags & 0xfff8;
                         moreFragments = (offsetAndFlags & 1) != 0;
                         payload(p + 8, ipEnd, capturedEnd, FRAGMENT);
@@ -308,13 +331,13 @@ public final class PacketDecoder {
                     break;
                 case 51:  // authentication header
                     if (p + 8 > capturedEnd) return MALFORMED;
-                    next = b.get(p) & 0xff;
-                    p += ((b.get(p + 1) & 0xff) + 2) * 4;
+                    next = u8(p);
+                    p += (u8(p + 1) + 2) * 4;
                     break;
                 default:
                     protocol = next;
                     if (p > capturedEnd) return MALFORMED;
-                    return transport(b, p, ipEnd, capturedEnd);
+                    return transport(p, ipEnd, capturedEnd);
             }
         }
         return MALFORMED;
@@ -325,39 +348,40 @@ public final class PacketDecoder {
      * protocol of its fragments (still in the fields), is decoded as if it had come whole.
      */
     public int decodeReassembled(ByteBuffer b, int off, int len) {
-        return transport(b, off, off + len, off + len);
+        use(b, off, len);
+        return transport(off, off + len, off + len);
     }
 
-    private int transport(ByteBuffer b, int off, int ipEnd, int capturedEnd) {
+    private int transport(int off, int ipEnd, int capturedEnd) {
         switch (protocol) {
             case 4:  // IPv4 in IP
-                return deeper() ? ipv4(b, off, capturedEnd) : MALFORMED;
+                return deeper() ? ipv4(off, capturedEnd) : MALFORMED;
             case 41: // IPv6 in IP
-                return deeper() ? ipv6(b, off, capturedEnd) : MALFORMED;
+                return deeper() ? ipv6(off, capturedEnd) : MALFORMED;
             case 47:
-                return gre(b, off, capturedEnd);
+                return gre(off, capturedEnd);
             default:
                 break;
         }
         if (protocol == 6) {
             if (off + 20 > capturedEnd) return MALFORMED;
-            int dataOffset = ((b.get(off + 12) & 0xf0) >>> 4) * 4;
+            int dataOffset = ((i8(off + 12) & 0xf0) >>> 4) * 4;
             if (dataOffset < 20 || off + dataOffset > ipEnd) return MALFORMED;
-            srcPort = b.getShort(off) & 0xffff;
-            dstPort = b.getShort(off + 2) & 0xffff;
-            seq = b.getInt(off + 4);
-            ack = b.getInt(off + 8);
-            tcpFlags = b.get(off + 13) & 0xff;
+            srcPort = u16(off);
+            dstPort = u16(off + 2);
+            seq = i32(off + 4);
+            ack = i32(off + 8);
+            tcpFlags = u8(off + 13);
             return payload(off + dataOffset, ipEnd, capturedEnd, TCP);
         }
         if (protocol == 17) {
             if (off + 8 > capturedEnd) return MALFORMED;
-            srcPort = b.getShort(off) & 0xffff;
-            dstPort = b.getShort(off + 2) & 0xffff;
+            srcPort = u16(off);
+            dstPort = u16(off + 2);
             seq = 0;
             ack = 0;
             tcpFlags = 0;
-            int tunnel = udpTunnel(b, off + 8, capturedEnd);
+            int tunnel = udpTunnel(off + 8, capturedEnd);
             if (tunnel >= 0) return tunnel;
             return payload(off + 8, ipEnd, capturedEnd, UDP);
         }
@@ -365,21 +389,21 @@ public final class PacketDecoder {
     }
 
     /** VXLAN (RFC 7348) and Geneve (RFC 8926) by port and a valid header; -1 when neither. */
-    private int udpTunnel(ByteBuffer b, int p, int end) {
+    private int udpTunnel(int p, int end) {
         if ((dstPort == VXLAN_PORT || dstPort == VXLAN_LINUX_PORT) && p + 8 + 14 <= end
-                && (b.get(p) & 0xff) == 0x08 && b.get(p + 7) == 0) {
+                && u8(p) == 0x08 && i8(p + 7) == 0) {
             if (!deeper()) return MALFORMED;
-            tunnel(b.getInt(p + 4) >>> 8);
-            return ethernet(b, p + 8, end);
+            tunnel(i32(p + 4) >>> 8);
+            return ethernet(p + 8, end);
         }
-        if (dstPort == GENEVE_PORT && p + 8 <= end && (b.get(p) & 0xc0) == 0) {
-            int options = (b.get(p) & 0x3f) * 4;
-            int type = b.getShort(p + 2) & 0xffff;
+        if (dstPort == GENEVE_PORT && p + 8 <= end && (i8(p) & 0xc0) == 0) {
+            int options = (i8(p) & 0x3f) * 4;
+            int type = u16(p + 2);
             if (p + 8 + options > end) return MALFORMED;
             if (!deeper()) return MALFORMED;
-            tunnel(b.getInt(p + 4) >>> 8);
-            if (type == ETHERTYPE_TEB) return ethernet(b, p + 8 + options, end);
-            return network(type, b, p + 8 + options, end);
+            tunnel(i32(p + 4) >>> 8);
+            if (type == ETHERTYPE_TEB) return ethernet(p + 8 + options, end);
+            return network(type, p + 8 + options, end);
         }
         return -1;
     }
@@ -389,5 +413,64 @@ public final class PacketDecoder {
         payloadLength = Math.max(0, capturedEnd - start);
         payloadTruncated = capturedEnd < ipEnd;
         return result;
+    }
+
+    private void use(ByteBuffer b, int off, int len) {
+        if (b.hasArray()) {
+            bytes = b.array();
+            delta = b.arrayOffset();
+            copiedEnd = Integer.MAX_VALUE;
+            return;
+        }
+        source = b;
+        sourceOffset = off;
+        sourceLength = len;
+        int n = Math.min(len, COPIED_HEADER_BYTES);
+        b.get(off, scratch, 0, n);
+        bytes = scratch;
+        delta = -off;
+        copiedEnd = off + n;
+    }
+
+    /** A header reaches past the copied start of a direct buffer's packet: copy all of it. */
+    private void copyAll(int upTo) {
+        if (copiedEnd >= sourceOffset + sourceLength || upTo > sourceOffset + sourceLength) {
+            throw new IndexOutOfBoundsException("header read at " + upTo + " past the packet's end");
+        }
+        if (scratch.length < sourceLength) scratch = new byte[sourceLength];
+        source.get(sourceOffset, scratch, 0, sourceLength);
+        bytes = scratch;
+        copiedEnd = sourceOffset + sourceLength;
+    }
+
+    private int u8(int p) {
+        if (p + 1 > copiedEnd) copyAll(p + 1);
+        return bytes[p + delta] & 0xff;
+    }
+
+    private byte i8(int p) {
+        if (p + 1 > copiedEnd) copyAll(p + 1);
+        return bytes[p + delta];
+    }
+
+    private int u16(int p) {
+        if (p + 2 > copiedEnd) copyAll(p + 2);
+        int i = p + delta;
+        return (bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff;
+    }
+
+    private int i32(int p) {
+        if (p + 4 > copiedEnd) copyAll(p + 4);
+        int i = p + delta;
+        byte[] a = bytes;
+        return a[i] << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | a[i + 3] & 0xff;
+    }
+
+    private long u32(int p) {
+        return i32(p) & 0xffffffffL;
+    }
+
+    private long i64(int p) {
+        return (long) i32(p) << 32 | u32(p + 4);
     }
 }

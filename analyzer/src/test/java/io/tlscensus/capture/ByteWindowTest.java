@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The window contract both implementations keep; the readers rely on nothing else. */
 class ByteWindowTest {
@@ -19,10 +21,10 @@ class ByteWindowTest {
 
     private static final byte[] CONTENT = CaptureBytes.payload(1000, 3);
 
-    private ByteWindow mapped(int windowBytes) throws Exception {
+    private ByteWindow mapped(int windowBytes, boolean stable) throws Exception {
         Path file = Files.write(temp.resolve("content"), CONTENT);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        return new MappedFileWindow(channel, CONTENT.length, windowBytes);
+        return new MappedFileWindow(channel, CONTENT.length, windowBytes, stable);
     }
 
     private static ByteWindow stream(int bufferBytes) {
@@ -53,12 +55,40 @@ class ByteWindowTest {
 
     @Test
     void mappedWithTinyWindow() throws Exception {
-        exercise(mapped(64));
+        exercise(mapped(64, false));
     }
 
     @Test
     void mappedWithWholeFileWindow() throws Exception {
-        exercise(mapped(MappedFileWindow.DEFAULT_WINDOW_BYTES));
+        exercise(mapped(MappedFileWindow.DEFAULT_WINDOW_BYTES, false));
+    }
+
+    @Test
+    void stableMappedWithTinyWindow() throws Exception {
+        exercise(mapped(64, true));
+    }
+
+    @Test
+    void stableMappedWithWholeFileWindow() throws Exception {
+        exercise(mapped(MappedFileWindow.DEFAULT_WINDOW_BYTES, true));
+    }
+
+    @Test
+    void heapChunkIsReusedAndStableWindowIsNot() throws Exception {
+        try (ByteWindow chunked = mapped(64, false)) {
+            chunked.request(0, 24);
+            java.nio.ByteBuffer first = chunked.buffer();
+            assertTrue(first.hasArray(), "decoders read the heap chunk's array");
+            chunked.request(400, 24);
+            assertSame(first, chunked.buffer(), "one chunk for the whole file");
+        }
+        try (ByteWindow stable = mapped(64, true)) {
+            stable.request(0, 24);
+            java.nio.ByteBuffer first = stable.buffer();
+            stable.request(400, 24);
+            assertNotSame(first, stable.buffer(), "a queued packet's buffer is never overwritten");
+            assertEquals(CONTENT[0], first.get(0));
+        }
     }
 
     @Test
@@ -73,7 +103,7 @@ class ByteWindowTest {
 
     @Test
     void mappedWindowIsNotRemappedWhileRequestsStayInside() throws Exception {
-        try (ByteWindow w = mapped(256)) {
+        try (ByteWindow w = mapped(256, true)) {
             w.request(0, 16);
             var first = w.buffer();
             w.request(100, 100);

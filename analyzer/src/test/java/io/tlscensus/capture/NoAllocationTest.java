@@ -72,7 +72,8 @@ class NoAllocationTest {
                 streamed = allocatedWhileReading(source);
             }
             if (round > 0) {
-                assertTrue(mapped < BOUND_BYTES, "mapped read allocated " + mapped + " bytes");
+                // A mapped file is read through one heap chunk per file, allocated once.
+                assertTrue(mapped < BOUND_BYTES + MappedFileWindow.CHUNK_BYTES, "mapped read allocated " + mapped + " bytes");
                 assertTrue(streamed < BOUND_BYTES, "streamed read allocated " + streamed + " bytes");
             }
         }
