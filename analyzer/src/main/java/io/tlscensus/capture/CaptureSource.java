@@ -20,4 +20,15 @@ public interface CaptureSource extends Closeable {
      * {@link CaptureFormatException} says what is wrong and where.
      */
     void readAll(PacketHandler handler) throws IOException, CaptureFormatException;
+
+    /**
+     * Reads with one handler per shard, on as many threads, each handler getting its shard's
+     * packets ({@code sharder}) in file order, with the same damage reporting as {@link #readAll}.
+     * False, having read nothing, when this source cannot be split (streams, pcapng, small files):
+     * then read it with {@link #readAll}.
+     */
+    default boolean readSharded(PacketHandler[] handlers, SegmentedPcapReader.Sharder sharder)
+            throws IOException, CaptureFormatException {
+        return false;
+    }
 }

@@ -82,6 +82,14 @@ final class MappedFileWindow extends ByteWindow {
         }
     }
 
+    FileChannel channel() {
+        return channel;
+    }
+
+    long fileSize() {
+        return fileSize;
+    }
+
     @Override
     ByteBuffer buffer() {
         return stable ? mapped : chunkBuffer;

@@ -20,13 +20,13 @@ final class PcapReader {
      */
     static final int MAX_CAPTURED_LENGTH = 256 * 1024;
 
-    private static final int FILE_HEADER_BYTES = 24;
-    private static final int RECORD_HEADER_BYTES = 16;
+    static final int FILE_HEADER_BYTES = 24;
+    static final int RECORD_HEADER_BYTES = 16;
 
     private final ByteWindow window;
-    private boolean swap;
-    private boolean nanos;
-    private int linkType;
+    boolean swap;
+    boolean nanos;
+    int linkType;
     /** The array the current record header is read from, as plain loads (see PacketDecoder). */
     private byte[] headerBytes;
     private ByteBuffer arrayOf;
@@ -54,12 +54,40 @@ final class PcapReader {
         return 0;
     }
 
+    // The damage a record can have, worded once for this reader and SegmentedPcapReader.
+
+    static CaptureFormatException truncatedHeader(long offset, long left) {
+        return new CaptureFormatException("truncated packet record header at offset " + offset + ": "
+                + RECORD_HEADER_BYTES + " bytes needed, " + left + " left", offset);
+    }
+
+    static CaptureFormatException tooLong(long offset, long capturedLength) {
+        return new CaptureFormatException("packet record at offset " + offset + " has captured length "
+                + capturedLength + " (more than " + MAX_CAPTURED_LENGTH + ")", offset);
+    }
+
+    static CaptureFormatException truncatedRecord(long offset, long capturedLength, long left) {
+        return new CaptureFormatException("truncated packet record at offset " + offset + ": header says "
+                + capturedLength + " bytes, " + (left - RECORD_HEADER_BYTES) + " left", offset);
+    }
+
     static boolean isMagic(int magic) {
         return magic == MAGIC_MICROS || magic == MAGIC_NANOS
                 || magic == MAGIC_MICROS_SWAPPED || magic == MAGIC_NANOS_SWAPPED;
     }
 
     void readAll(PacketHandler handler) throws IOException, CaptureFormatException {
+        readFileHeader();
+        // One call per record rather than one long loop: the JIT compiles a method after a few
+        // hundred calls, while a loop waits for on-stack replacement, which on a busy compile queue
+        // came only after ~0.3 s of interpreting records (README, Performance).
+        for (long offset = FILE_HEADER_BYTES; offset >= 0; ) {
+            offset = record(handler, offset);
+        }
+    }
+
+    /** Reads the file header: byte order, timestamp resolution and link type. */
+    void readFileHeader() throws IOException, CaptureFormatException {
         int got = window.request(0, FILE_HEADER_BYTES);
         if (got < FILE_HEADER_BYTES) {
             throw new CaptureFormatException("truncated pcap file header: " + FILE_HEADER_BYTES
@@ -81,12 +109,6 @@ final class PcapReader {
         this.swap = swap;
         this.nanos = nanos;
         this.linkType = linkType;
-        // One call per record rather than one long loop: the JIT compiles a method after a few
-        // hundred calls, while a loop waits for on-stack replacement, which on a busy compile queue
-        // came only after ~0.3 s of interpreting records (README, Performance).
-        for (long offset = FILE_HEADER_BYTES; offset >= 0; ) {
-            offset = record(handler, offset);
-        }
     }
 
     /** Delivers the record at {@code offset}; the next record's offset, or -1 at the end of the file. */
@@ -96,8 +118,7 @@ final class PcapReader {
             return -1;
         }
         if (got < RECORD_HEADER_BYTES) {
-            throw new CaptureFormatException("truncated packet record header at offset " + offset + ": "
-                    + RECORD_HEADER_BYTES + " bytes needed, " + got + " left", offset);
+            throw truncatedHeader(offset, got);
         }
         int r = recordHeader(window.buffer(), window.index(offset));
         byte[] a = headerBytes;
@@ -106,14 +127,12 @@ final class PcapReader {
         long capturedLength = Fields.uint32(a, r + 8, swap);
         long originalLength = Fields.uint32(a, r + 12, swap);
         if (capturedLength > MAX_CAPTURED_LENGTH) {
-            throw new CaptureFormatException("packet record at offset " + offset + " has captured length "
-                    + capturedLength + " (more than " + MAX_CAPTURED_LENGTH + ")", offset);
+            throw tooLong(offset, capturedLength);
         }
         int recordBytes = RECORD_HEADER_BYTES + (int) capturedLength;
         got = window.request(offset, recordBytes);
         if (got < recordBytes) {
-            throw new CaptureFormatException("truncated packet record at offset " + offset + ": header says "
-                    + capturedLength + " bytes, " + (got - RECORD_HEADER_BYTES) + " left", offset);
+            throw truncatedRecord(offset, capturedLength, got);
         }
         long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
         // A wire length past 2^31 is nonsense; clamp instead of handing decoders a negative length.

@@ -11,6 +11,7 @@ final class WindowedCaptureSource implements CaptureSource {
     private final ByteWindow window;
     private final Format format;
     private boolean read;
+    private volatile SegmentedPcapReader segmented;
 
     WindowedCaptureSource(String name, long sizeBytes, ByteWindow window, Format format) {
         this.name = name;
@@ -31,7 +32,8 @@ final class WindowedCaptureSource implements CaptureSource {
 
     @Override
     public long bytesRead() {
-        return window.storedBytesRead();
+        SegmentedPcapReader split = segmented;
+        return split != null ? split.bytesRead() : window.storedBytesRead();
     }
 
     /** @throws IllegalStateException on a second call: a stream cannot be read twice */
@@ -46,6 +48,41 @@ final class WindowedCaptureSource implements CaptureSource {
         } else {
             new PcapNgReader(window).readAll(handler);
         }
+    }
+
+    /**
+     * Plain pcap files of at least two segments are split (SegmentedPcapReader); the segment size
+     * can be set with -Dtlscensus.segmentBytes (tests use tiny ones to cross many boundaries).
+     */
+    @Override
+    public boolean readSharded(PacketHandler[] handlers, SegmentedPcapReader.Sharder sharder)
+            throws IOException, CaptureFormatException {
+        return readSharded(handlers, sharder,
+                Integer.getInteger("tlscensus.segmentBytes", SegmentedPcapReader.DEFAULT_SEGMENT_BYTES));
+    }
+
+    boolean readSharded(PacketHandler[] handlers, SegmentedPcapReader.Sharder sharder, int segmentBytes)
+            throws IOException, CaptureFormatException {
+        if (format != Format.PCAP || !(window instanceof MappedFileWindow) || handlers.length < 2
+                || ((MappedFileWindow) window).fileSize() < 2L * segmentBytes || segmentBytes < 1) {
+            return false;
+        }
+        if (read) {
+            throw new IllegalStateException(name + " has already been read");
+        }
+        read = true;
+        MappedFileWindow mapped = (MappedFileWindow) window;
+        PcapReader header = new PcapReader(window);
+        header.readFileHeader();
+        segmented = new SegmentedPcapReader(name, mapped.channel(), mapped.fileSize(), header, segmentBytes,
+                handlers.length);
+        segmented.read(handlers, sharder);
+        return true;
+    }
+
+    /** For tests: segments of the split read walked a second time after a wrong guess. */
+    int segmentedRewalks() {
+        return segmented == null ? 0 : segmented.rewalks();
     }
 
     @Override

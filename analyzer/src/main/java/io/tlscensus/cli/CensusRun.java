@@ -4,7 +4,6 @@ import io.tlscensus.aggregate.Census;
 import io.tlscensus.capture.CaptureFormatException;
 import io.tlscensus.capture.CaptureSource;
 import io.tlscensus.capture.Captures;
-import io.tlscensus.capture.PacketHandler;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
@@ -144,14 +143,20 @@ final class CensusRun {
      * meets the same ones at the same place.
      */
     void readInput(String name, CensusEngine engine, Progress progress, boolean report) {
-        readInput(name, engine, engine::beginInput, engine::endInput, progress, report, false);
+        readInput(name, source -> source.readAll(engine), engine::beginInput, engine::endInput, progress, report, false);
+    }
+
+    /** How an opened capture is read (one handler, or shards on several threads). */
+    @FunctionalInterface
+    interface Reading {
+        void read(CaptureSource source) throws IOException, CaptureFormatException;
     }
 
     /**
-     * As above, for any packet handler: {@code begin} before its first packet, {@code end} after the
+     * As above, for any way of reading: {@code begin} before the first packet, {@code end} after the
      * last; a handler that keeps packet buffers past its call asks for {@code stableBuffers}.
      */
-    void readInput(String name, PacketHandler handler, Consumer<String> begin, Runnable end, Progress progress,
+    void readInput(String name, Reading reading, Consumer<String> begin, Runnable end, Progress progress,
                    boolean report, boolean stableBuffers) {
         CaptureSource source;
         try {
@@ -167,7 +172,7 @@ final class CensusRun {
         begin.accept(name);
         if (report) progress.begin(source);
         try (source) {
-            source.readAll(handler);
+            reading.read(source);
         } catch (CaptureFormatException e) {
             if (report) problem(name, e.getMessage() + "; the packets before it were counted", true);
         } catch (IOException e) {

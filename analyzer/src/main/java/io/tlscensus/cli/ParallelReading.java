@@ -1,10 +1,13 @@
 package io.tlscensus.cli;
 
 import io.tlscensus.aggregate.Census;
+import io.tlscensus.capture.SegmentedPcapReader;
+import io.tlscensus.capture.Threads;
 import io.tlscensus.engine.CaptureStats;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.engine.EngineLimits;
+import io.tlscensus.engine.FlowShards;
 import io.tlscensus.engine.MemoryBudget;
 
 import java.io.IOException;
@@ -85,24 +88,24 @@ final class ParallelReading {
             workers[s] = new Worker(limits, s, shards, null);
             engines[s] = workers[s].engine;
         }
-        if (Boolean.getBoolean("tlscensus.duplicateWalk")) {
-            for (int s = 0; s < shards; s++) {
-                Worker w = workers[s];
-                boolean report = s == 0;
-                w.task = () -> run.readInput(input, w.engine, progress, report);
-            }
-            runAll(workers);
-            sumShards(workers, total);
-            return;
-        }
-        ShardPipeline pipeline = new ShardPipeline(engines, input);
-        run.readInput(input, pipeline, name -> {
-            for (CensusEngine e : engines) e.beginInput(name);
+        // Plain pcap: every thread walks part of the file and follows its own shard
+        // (SegmentedPcapReader). Otherwise one thread walks and hands packets on (ShardPipeline),
+        // whose rings hold them after the reader's call: stable buffers.
+        SegmentedPcapReader.Sharder sharder = (link, b, off, len) -> FlowShards.fastOwner(link, b, off, len, shards);
+        run.readInput(input, source -> {
+            if (source.readSharded(engines, sharder)) return;
+            ShardPipeline pipeline = new ShardPipeline(engines, input);
             pipeline.start();
+            try {
+                source.readAll(pipeline);
+            } finally {
+                pipeline.finish();
+            }
+        }, name -> {
+            for (CensusEngine e : engines) e.beginInput(name);
         }, () -> {
-            pipeline.finish();
             for (CensusEngine e : engines) e.endInput();
-        }, progress, true, true); // the rings hold packets after the reader's call: stable buffers
+        }, progress, true, true);
         for (Worker w : workers) census.merge(w.census);
         sumShards(workers, total);
     }
@@ -126,7 +129,7 @@ final class ParallelReading {
             threads[i] = new Thread(w::runTask, "tlscensus-worker-" + i);
             threads[i].start();
         }
-        joinAll(threads);
+        Threads.joinAll(threads);
         for (Worker w : workers) rethrow(w.failure);
         for (Worker w : workers) census.merge(w.census);
         return workers;
@@ -167,22 +170,6 @@ final class ParallelReading {
                 failure = e;
             }
         }
-    }
-
-    /** Waits for every thread to end, even if interrupted meanwhile (the interrupt is kept). */
-    static void joinAll(Thread[] threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** A worker thread's failure, thrown on the calling thread; nothing when there was none. */

@@ -1,6 +1,7 @@
 package io.tlscensus.cli;
 
 import io.tlscensus.capture.PacketHandler;
+import io.tlscensus.capture.Threads;
 import io.tlscensus.engine.CensusEngine;
 import io.tlscensus.engine.FlowShards;
 
@@ -62,7 +63,7 @@ final class ShardPipeline implements PacketHandler {
     /** Waits until every worker has handled every packet; rethrows a worker's failure. */
     void finish() {
         for (Ring r : rings) r.close();
-        ParallelReading.joinAll(threads);
+        Threads.joinAll(threads);
         for (Ring r : rings) ParallelReading.rethrow(r.failure);
     }
 

@@ -39,9 +39,10 @@ public final class CensusEngine implements PacketHandler {
     }
 
     /**
-     * Engine {@code shard} of {@code shards} that all see every packet of the same capture: each
-     * follows only the flows whose {@link FlowShards#owner canonical 5-tuple hash} is its own, so
-     * the flow work is split while reading is shared. Packets that belong to no flow (non-IP,
+     * Engine {@code shard} of {@code shards} that read the same capture: each follows only the flows
+     * whose {@link FlowShards#owner canonical 5-tuple hash} is its own and ignores any other packet
+     * it is given (readers give it only its own, placed by {@link FlowShards#fastOwner}, and those
+     * they cannot place without a full decode). Packets that belong to no flow (non-IP,
      * malformed, other protocols) are counted by shard 0; IP fragments are reassembled by every
      * shard (the datagram's flow is known only afterwards) and counted by shard 0. The shards'
      * connections and statistics add up to exactly those of one engine. Engines that run at the same
@@ -139,10 +140,10 @@ public final class CensusEngine implements PacketHandler {
     public void onPacket(long timestampMicros, int linkType, ByteBuffer buffer, int offset, int capturedLength,
                          int originalLength) {
         if (shards > 1) {
-            int owner = FlowShards.fastOwner(linkType, buffer, offset, capturedLength, shards);
-            if (owner >= 0 && owner != shard) return; // another shard's flow: cost is the record walk and a hash
+            // The readers hand a shard its own packets and those they could not place (tunnels,
+            // fragments, non-IP): the decoded 5-tuple tells which are its own.
             int decoded = decoder.decode(linkType, buffer, offset, capturedLength);
-            if (owner < 0 && !owns(decoded)) {
+            if (!owns(decoded, linkType, buffer, offset, capturedLength)) {
                 if (decoded == PacketDecoder.FRAGMENT) fragment(timestampMicros, buffer); // every shard reassembles
                 return;
             }
@@ -154,6 +155,17 @@ public final class CensusEngine implements PacketHandler {
         stats.packets++;
         stats.bytes += originalLength;
         dispatch(decoder.decode(linkType, buffer, offset, capturedLength), timestampMicros, buffer);
+    }
+
+    /**
+     * Sharded: whether this shard takes the packet. A flow's packet goes to the flow's shard; any
+     * other (malformed, non-IP, ...) is counted once, by the shard that the readers placed it in
+     * ({@link FlowShards#fastOwner}, which can place a frame that then fails to decode), or shard 0.
+     */
+    private boolean owns(int decoded, int linkType, ByteBuffer buffer, int offset, int capturedLength) {
+        if (decoded == PacketDecoder.TCP || decoded == PacketDecoder.UDP) return owns(decoded);
+        int placed = FlowShards.fastOwner(linkType, buffer, offset, capturedLength, shards);
+        return (placed >= 0 ? placed : 0) == shard;
     }
 
     /** Sharded: whether this shard follows the decoded packet (its flow's shard; shard 0 for the rest). */

@@ -30,39 +30,65 @@ public final class FlowShards {
         return (int) ((h >>> 33) % shards);
     }
 
+    /** Ethernet, IPv4 with the longest options or IPv6, and the ports. */
+    private static final int FAST_HEADER_BYTES = 14 + 60 + 4;
+    /** For direct buffers (mapped windows, live capture): the headers are copied here first. */
+    private static final ThreadLocal<byte[]> HEADER_COPY = ThreadLocal.withInitial(() -> new byte[FAST_HEADER_BYTES]);
+
     /**
      * The shard of a plain Ethernet/IP/TCP-or-UDP frame read without a full decode, or -1 when the
      * frame is anything else (the caller then decodes it). Agrees with {@link #owner} on the 5-tuple
-     * that a full decode would give.
+     * that a full decode would give. Reads a heap buffer's array in place (see PacketDecoder).
      */
     public static int fastOwner(int linkType, ByteBuffer b, int off, int len, int shards) {
         if (linkType != LinkType.ETHERNET || len < 14 + 20 + 4) return -1;
-        int type = b.getShort(off + 12);
+        if (b.hasArray()) return fastOwner(b.array(), b.arrayOffset() + off, len, shards);
+        byte[] copy = HEADER_COPY.get();
+        int n = Math.min(len, FAST_HEADER_BYTES);
+        b.get(off, copy, 0, n);
+        return fastOwner(copy, 0, n, shards);
+    }
+
+    /** As above; {@code len} at least 38 bytes of an Ethernet frame at {@code off} in {@code a}. */
+    private static int fastOwner(byte[] a, int off, int len, int shards) {
+        int type = u16(a, off + 12);
         int ip = off + 14;
         if (type == 0x0800) {
-            int vihl = b.get(ip);
+            int vihl = a[ip];
             if ((vihl & 0xf0) != 0x40) return -1;
             int ihl = (vihl & 0x0f) << 2;
-            int protocol = b.get(ip + 9);
-            if (ihl < 20 || (protocol != 6 && protocol != 17) || (b.getShort(ip + 6) & 0x3fff) != 0) return -1;
+            int protocol = a[ip + 9];
+            if (ihl < 20 || (protocol != 6 && protocol != 17) || (u16(a, ip + 6) & 0x3fff) != 0) return -1;
             int l4 = ip + ihl;
             if (l4 + 4 > off + len) return -1;
-            int sp = b.getShort(l4) & 0xffff, dp = b.getShort(l4 + 2) & 0xffff;
+            int sp = u16(a, l4), dp = u16(a, l4 + 2);
             if (protocol == 17 && isTunnelPort(dp)) return -1;
-            long src = IPV4_MAPPED_PREFIX | (b.getInt(ip + 12) & 0xffffffffL);
-            long dst = IPV4_MAPPED_PREFIX | (b.getInt(ip + 16) & 0xffffffffL);
+            long src = IPV4_MAPPED_PREFIX | (i32(a, ip + 12) & 0xffffffffL);
+            long dst = IPV4_MAPPED_PREFIX | (i32(a, ip + 16) & 0xffffffffL);
             return owner(0, src, sp, 0, dst, dp, shards);
         }
-        if (type == (short) 0x86dd) {
-            int next = b.get(ip + 6);
-            if ((b.get(ip) & 0xf0) != 0x60 || (next != 6 && next != 17)) return -1;
+        if (type == 0x86dd) {
+            int next = a[ip + 6];
+            if ((a[ip] & 0xf0) != 0x60 || (next != 6 && next != 17)) return -1;
             int l4 = ip + 40;
             if (l4 + 4 > off + len) return -1;
-            int sp = b.getShort(l4) & 0xffff, dp = b.getShort(l4 + 2) & 0xffff;
+            int sp = u16(a, l4), dp = u16(a, l4 + 2);
             if (next == 17 && isTunnelPort(dp)) return -1;
-            return owner(b.getLong(ip + 8), b.getLong(ip + 16), sp, b.getLong(ip + 24), b.getLong(ip + 32), dp, shards);
+            return owner(i64(a, ip + 8), i64(a, ip + 16), sp, i64(a, ip + 24), i64(a, ip + 32), dp, shards);
         }
         return -1;
+    }
+
+    private static int u16(byte[] a, int i) {
+        return (a[i] & 0xff) << 8 | a[i + 1] & 0xff;
+    }
+
+    private static int i32(byte[] a, int i) {
+        return a[i] << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | a[i + 3] & 0xff;
+    }
+
+    private static long i64(byte[] a, int i) {
+        return (long) i32(a, i) << 32 | (i32(a, i + 4) & 0xffffffffL);
     }
 
     private static boolean isTunnelPort(int port) {

@@ -21,6 +21,13 @@ final class Reading {
         /** The mapping itself handed to the handler, as the sharded pipeline reads. */
         MAPPED_STABLE,
         MAPPED_STABLE_TINY_WINDOW,
+        /**
+         * Split over 3 shards by SegmentedPcapReader (pcap; pcapng falls back to one reader), with
+         * segments smaller than a record or of a few records: each shard must get exactly its
+         * packets of a sequential read, in order, and the same damage.
+         */
+        SEGMENTED_TINY,
+        SEGMENTED_SMALL,
         STDIN,
         /** Forces compaction and growth of the stream buffer. */
         STDIN_TINY_BUFFER,
@@ -67,14 +74,65 @@ final class Reading {
         }
     }
 
+    private static final int SHARDS = 3;
+
+    /** By captured length, so the expected shard of a packet is known here; every 4th length goes to all. */
+    private static int shardOf(int capturedLength) {
+        return capturedLength % 4 == 3 ? -1 : capturedLength % SHARDS;
+    }
+
+    private static Result readSegmented(byte[] stored, Mode mode, Path tempDir) throws IOException {
+        Result sequential = readOrThrow(stored, Mode.MAPPED, tempDir);
+        Path file = Files.createTempFile(tempDir, "capture", ".bin");
+        Files.write(file, stored);
+        CaptureSource source;
+        try {
+            source = Captures.open(file);
+        } catch (CaptureFormatException e) {
+            return new Result(List.of(), e, -2, -2);
+        }
+        List<List<Packet>> shards = new ArrayList<>();
+        PacketHandler[] handlers = new PacketHandler[SHARDS];
+        for (int k = 0; k < SHARDS; k++) {
+            List<Packet> mine = new ArrayList<>();
+            shards.add(mine);
+            handlers[k] = (ts, linkType, buffer, offset, capturedLength, originalLength) -> {
+                byte[] data = new byte[capturedLength];
+                buffer.get(offset, data);
+                mine.add(new Packet(ts, linkType, data, originalLength));
+            };
+        }
+        CaptureFormatException damage = null;
+        boolean split;
+        try (source) {
+            split = ((WindowedCaptureSource) source).readSharded(handlers, (linkType, b, off, len) -> shardOf(len),
+                    mode == Mode.SEGMENTED_TINY ? 7 : 150);
+        } catch (CaptureFormatException e) {
+            damage = e;
+            split = true;
+        }
+        if (!split) return sequential; // pcapng, or a file of fewer than two segments: read by one reader
+        assertEquals(sequential.message(), damage == null ? null : damage.getMessage(), "damage of the split read");
+        for (int k = 0; k < SHARDS; k++) {
+            List<Packet> expected = new ArrayList<>();
+            for (Packet p : sequential.packets()) {
+                int shard = shardOf(p.capturedLength());
+                if (shard == k || shard < 0) expected.add(p);
+            }
+            assertEquals(expected, shards.get(k), "shard " + k + " of the split read");
+        }
+        return sequential;
+    }
+
     private static Result readOrThrow(byte[] stored, Mode mode, Path tempDir) throws IOException {
+        if (mode == Mode.SEGMENTED_TINY || mode == Mode.SEGMENTED_SMALL) return readSegmented(stored, mode, tempDir);
         List<Packet> packets = new ArrayList<>();
         Path file = Files.createTempFile(tempDir, "capture", ".bin");
         Files.write(file, stored);
         CaptureSource source;
         try {
             source = switch (mode) {
-                case MAPPED, GZIP_FILE -> Captures.open(file);
+                case MAPPED, GZIP_FILE, SEGMENTED_TINY, SEGMENTED_SMALL -> Captures.open(file);
                 case MAPPED_TINY_WINDOW -> Captures.open(file, 64, 1 << 20);
                 case MAPPED_STABLE -> Captures.open(file, true);
                 case MAPPED_STABLE_TINY_WINDOW -> Captures.open(file, 64, 1 << 20, true);

@@ -44,6 +44,23 @@ class ThreadCountTest {
         assertTrue(withConnections > 100, withConnections + " connections compared");
     }
 
+    /**
+     * Plain pcap files are split into segments walked by every thread (2 MiB by default, so the
+     * files here are read whole by one thread): cut into 4 KiB segments, every boundary case
+     * (records across segment ends, guessed starts, flows across segments) meets real traffic.
+     */
+    @Test
+    void everyFileCutIntoSmallSegmentsGivesTheSameResults() throws Exception {
+        String before = System.getProperty("tlscensus.segmentBytes");
+        System.setProperty("tlscensus.segmentBytes", "4096");
+        try {
+            everySampleAndCorpusFileAloneGivesTheSameResultsWhenShardedByFlow();
+        } finally {
+            if (before == null) System.clearProperty("tlscensus.segmentBytes");
+            else System.setProperty("tlscensus.segmentBytes", before);
+        }
+    }
+
     /** Returns the number of connections compared. */
     private static int sameForEveryThreadCount(String input) {
         CliRun oneSummary = run(input, 1, SUMMARY);
