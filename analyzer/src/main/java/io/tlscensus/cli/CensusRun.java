@@ -50,10 +50,10 @@ final class CensusRun {
                     parquet = ParquetOutput.open(Path.of(options.parquet), Main.version(), inputs);
                     parquet.useReadiness(outputs.readiness()); // one aggregate: the report and the dataset agree
                 }
-                // Everything a connection goes to besides the census; not thread-safe, so serialised
-                // when several threads read (each worker keeps its own census, merged at the end).
+                // Everything a connection goes to besides the census; not thread-safe, so fed in
+                // batches under its lock when several threads read (BatchingSink; each worker keeps
+                // its own census, merged at the end).
                 ConnectionSink shared = Outputs.both(outputs.sink(), parquet);
-                if (shared != null && options.threads > 1) shared = synchronizedSink(shared);
                 Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
                 long started = System.nanoTime();
                 CaptureStats stats;
@@ -83,15 +83,6 @@ final class CensusRun {
             return ExitStatus.USAGE;
         }
         return damaged + unreadable > 0 ? ExitStatus.DAMAGED : ExitStatus.OK;
-    }
-
-    /** One lock around a sink that worker threads share. */
-    private static ConnectionSink synchronizedSink(ConnectionSink sink) {
-        return r -> {
-            synchronized (sink) {
-                sink.accept(r);
-            }
-        };
     }
 
     private CaptureStats readSequentially(List<String> inputs, Census census, ConnectionSink shared,

@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>stdin or a gzip file alone: one thread (a stream cannot be read twice, and inflating is the
  *       bottleneck anyway).</li>
  * </ul>
- * Connection rows are written under a lock, one whole row at a time, in the order connections
- * finish in any thread.
+ * Connection rows, readiness and Parquet are fed under a lock, a batch of whole connections at a
+ * time ({@link BatchingSink}): each thread's in the order they finish, threads interleaved.
  */
 final class ParallelReading {
     private final CensusRun run;
@@ -106,6 +106,7 @@ final class ParallelReading {
         }, () -> {
             for (CensusEngine e : engines) e.endInput();
         }, progress, true, true);
+        for (Worker w : workers) w.flush(); // the shards' threads have ended
         for (Worker w : workers) census.merge(w.census);
         sumShards(workers, total);
     }
@@ -154,21 +155,26 @@ final class ParallelReading {
         Runnable task;
         Throwable failure;
 
+        /** This worker's way into the shared sink, or null when there is none. */
+        final BatchingSink batch;
+
         Worker(EngineLimits limits, int shard, int shards, Runnable task) {
-            ConnectionSink sink = shared == null ? census : r -> {
-                census.accept(r);
-                shared.accept(r);
-            };
-            this.engine = new CensusEngine(limits, sink, shard, shards, budget);
+            batch = shared == null ? null : new BatchingSink(shared);
+            this.engine = new CensusEngine(limits, Outputs.both(census, batch), shard, shards, budget);
             this.task = task;
         }
 
         void runTask() {
             try {
                 task.run();
+                flush();
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
+        }
+
+        void flush() {
+            if (batch != null) batch.flush();
         }
     }
 

@@ -55,6 +55,10 @@ public final class Fingerprints {
 
     /** JA3: MD5 of {@link #ja3String}, or null without a TLS-format ClientHello. */
     public static String ja3(ConnectionRecord r) {
+        return r.clientFingerprint == null ? null : ofHello(r).ja3;
+    }
+
+    private static String computeJa3(ConnectionRecord r) {
         String s = ja3String(r);
         return s == null ? null : md5Hex(s);
     }
@@ -91,6 +95,10 @@ public final class Fingerprints {
      * part and of its extension+signature-algorithm part ({@code 000000000000} when empty).
      */
     public static String ja4(ConnectionRecord r) {
+        return r.clientFingerprint == null ? null : ofHello(r).ja4;
+    }
+
+    private static String computeJa4(ConnectionRecord r) {
         String raw = ja4Raw(r);
         if (raw == null) return null;
         int first = raw.indexOf('_');
@@ -234,6 +242,59 @@ public final class Fingerprints {
     static String hash12(String s) {
         if (s.isEmpty()) return EMPTY_HASH;
         return remembered(SHA256_OF, "SHA-256", s, 6);
+    }
+
+    /**
+     * JA3 and JA4 of the hellos this thread fingerprinted lately, by what they are made of (the
+     * fingerprint inputs, the supported versions and the transport): a capture's hellos come from
+     * a few client stacks, and comparing the inputs costs far less than building the strings and
+     * hashing them again (~7 us a connection under C1). Bounded like the digests.
+     */
+    private static final ThreadLocal<Map<Hello, Hello>> HELLOS = ThreadLocal.withInitial(HashMap::new);
+
+    private static Hello ofHello(ConnectionRecord r) {
+        Map<Hello, Hello> seen = HELLOS.get();
+        Hello key = new Hello(r);
+        Hello known = seen.get(key);
+        if (known == null) {
+            if (seen.size() >= REMEMBERED) seen.clear();
+            key.ja3 = computeJa3(r);
+            key.ja4 = computeJa4(r);
+            seen.put(key, key);
+            known = key;
+        }
+        return known;
+    }
+
+    /** A ClientHello's fingerprint inputs as a map key, and (once computed) its JA3 and JA4. */
+    private static final class Hello {
+        final char[] inputs;
+        final int[] versions;
+        final char transport;
+        final int hash;
+        String ja3;
+        String ja4;
+
+        Hello(ConnectionRecord r) {
+            inputs = r.clientFingerprint;
+            versions = new int[r.clientSupportedVersions.size()];
+            for (int i = 0; i < versions.length; i++) versions[i] = r.clientSupportedVersions.get(i);
+            transport = transportLetter(r.transport);
+            hash = (Arrays.hashCode(inputs) * 31 + Arrays.hashCode(versions)) * 31 + transport;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Hello)) return false;
+            Hello h = (Hello) o;
+            return hash == h.hash && transport == h.transport && Arrays.equals(inputs, h.inputs)
+                    && Arrays.equals(versions, h.versions);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     static String md5Hex(String s) {
