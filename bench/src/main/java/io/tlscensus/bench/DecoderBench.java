@@ -7,6 +7,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,13 +24,17 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class DecoderBench {
+    /** heap: files (read through a heap chunk); direct: live capture, pcapng with threads. */
+    @Param({"heap", "direct"})
+    public String bufferKind;
+
     private Frames frames;
     private final PacketDecoder decoder = new PacketDecoder();
     private int next;
 
     @Setup
     public void setUp() throws IOException {
-        frames = Frames.load();
+        frames = Frames.load(bufferKind);
     }
 
     @Benchmark

@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,6 +34,10 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class EngineBench {
+    /** heap: files (read through a heap chunk); direct: live capture, pcapng with threads. */
+    @Param({"heap", "direct"})
+    public String bufferKind;
+
     private Frames frames;
     private CensusEngine finishedEngine;
     private int[] afterHandshake;
@@ -41,7 +46,7 @@ public class EngineBench {
 
     @Setup
     public void setUp() throws IOException {
-        frames = Frames.load();
+        frames = Frames.load(bufferKind);
         finishedEngine = new CensusEngine(new EngineLimits(), r -> connections++);
         finishedEngine.beginInput("bench");
         for (int i = 0; i < frames.buffers.length; i++) feed(finishedEngine, i);

@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The packets of a real capture (capture-samples/tls-versions.pcap unless -Dbench.capture=FILE)
- * copied into direct buffers, as the mapped file would present them.
+ * The packets of a real capture (capture-samples/tls-versions.pcap unless -Dbench.capture=FILE),
+ * each in a heap buffer as files are read (a reused heap chunk), or in a direct buffer as live
+ * capture and the sharded pipeline's mapped windows present them.
  */
 final class Frames {
     final ByteBuffer[] buffers;
@@ -32,14 +33,15 @@ final class Frames {
         }
     }
 
-    static Frames load() throws IOException {
+    static Frames load(String kind) throws IOException {
+        boolean direct = "direct".equals(kind);
         String name = System.getProperty("bench.capture");
         Path path = name != null ? Path.of(name) : locateSamples().resolve("tls-versions.pcap");
         List<ByteBuffer> buffers = new ArrayList<>();
         List<long[]> meta = new ArrayList<>();
         try (CaptureSource source = Captures.open(path)) {
             source.readAll((ts, link, buffer, offset, captured, original) -> {
-                ByteBuffer copy = ByteBuffer.allocateDirect(captured);
+                ByteBuffer copy = direct ? ByteBuffer.allocateDirect(captured) : ByteBuffer.allocate(captured);
                 copy.put(0, buffer, offset, captured);
                 buffers.add(copy);
                 meta.add(new long[] {ts, link, original});
