@@ -43,8 +43,9 @@ public final class CensusEngine implements PacketHandler {
      * whose {@link FlowShards#owner canonical 5-tuple hash} is its own and ignores any other packet
      * it is given (readers give it only its own, placed by {@link FlowShards#fastOwner}, and those
      * they cannot place without a full decode). Packets that belong to no flow (non-IP,
-     * malformed, other protocols) are counted by shard 0; IP fragments are reassembled by every
-     * shard (the datagram's flow is known only afterwards) and counted by shard 0. The shards'
+     * malformed, other protocols) are counted once, by the shard they were placed in or shard 0;
+     * IP fragments are reassembled by every shard (the datagram's flow is known only afterwards)
+     * and counted by shard 0. The shards'
      * connections and statistics add up to exactly those of one engine. Engines that run at the same
      * time share one {@code budget}.
      */
