@@ -68,6 +68,80 @@ class CaptureFuzzTest {
         }
     }
 
+    /**
+     * A regular file read by SegmentedPcapReader over 3 shards, in segments of 1-256 bytes (from the
+     * last byte, so that even small inputs split): each shard must get exactly its packets of a
+     * sequential read, in order, and the read must end with the same damage.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void segmentedFile(byte[] data) throws IOException {
+        if (data.length == 0) return;
+        int segmentBytes = 1 + (data[data.length - 1] & 0xff);
+        Path file = Files.createTempFile("fuzz", ".pcap");
+        try {
+            Files.write(file, data);
+            java.util.List<String> all = new java.util.ArrayList<>();
+            String damage = readAll(file, (ts, link, b, off, len, orig) -> all.add(packet(ts, b, off, len, orig)));
+            int shards = 3;
+            java.util.List<java.util.List<String>> split = new java.util.ArrayList<>();
+            PacketHandler[] handlers = new PacketHandler[shards];
+            for (int k = 0; k < shards; k++) {
+                java.util.List<String> mine = new java.util.ArrayList<>();
+                split.add(mine);
+                handlers[k] = (ts, link, b, off, len, orig) -> mine.add(packet(ts, b, off, len, orig));
+            }
+            String splitDamage = null;
+            CaptureSource source;
+            try {
+                source = Captures.open(file);
+            } catch (CaptureFormatException e) {
+                return;
+            }
+            try (source) {
+                if (!((WindowedCaptureSource) source).readSharded(handlers, CaptureFuzzTest::shardOf, segmentBytes)) return;
+            } catch (CaptureFormatException e) {
+                splitDamage = e.getMessage();
+            }
+            if (!java.util.Objects.equals(damage, splitDamage)) {
+                throw new AssertionError("damage: sequential " + damage + ", split " + splitDamage);
+            }
+            for (int k = 0; k < shards; k++) {
+                java.util.List<String> expected = new java.util.ArrayList<>();
+                for (String p : all) {
+                    int len = Integer.parseInt(p.substring(0, p.indexOf(' ')));
+                    int shard = len % 4 == 3 ? -1 : len % shards;
+                    if (shard == k || shard < 0) expected.add(p);
+                }
+                if (!expected.equals(split.get(k))) {
+                    throw new AssertionError("shard " + k + ": " + split.get(k).size() + " packets, expected "
+                            + expected.size() + " (segments of " + segmentBytes + " bytes)");
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static int shardOf(int linkType, ByteBuffer buffer, int offset, int capturedLength) {
+        return capturedLength % 4 == 3 ? -1 : capturedLength % 3;
+    }
+
+    private static String packet(long ts, ByteBuffer b, int off, int len, int orig) {
+        byte[] bytes = new byte[len];
+        b.get(off, bytes);
+        return len + " " + ts + " " + orig + " " + java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    /** Reads the file sequentially; the damage message, or null at a clean end. */
+    private static String readAll(Path file, PacketHandler handler) throws IOException {
+        try (CaptureSource source = Captures.open(file)) {
+            source.readAll(handler);
+            return null;
+        } catch (CaptureFormatException e) {
+            return e.getMessage();
+        }
+    }
+
     private static void readStream(byte[] input, byte[] seed) {
         int piece = 1 + (seed.length == 0 ? 0 : (seed[seed.length - 1] & 0x3f));
         CaptureSource source;

@@ -49,6 +49,7 @@ public final class FuzzSeeds {
             byte[] bytes = Files.readAllBytes(f);
             write(capture.resolve("captureStream"), name, bytes);
             write(capture.resolve("mappedFile"), name, bytes);
+            if (name.endsWith(".pcap")) write(capture.resolve("segmentedFile"), name, bytes);
             write(capture.resolve("gzipStream"), name, concat(new byte[] {(byte) (name.endsWith(".gz") ? 0 : 1)}, bytes));
             List<Packet> packets = packets(f);
             // engine: the first 40 packets of each sample, as one sequence
