@@ -9,6 +9,7 @@ import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.engine.EngineLimits;
 import io.tlscensus.engine.FlowShards;
 import io.tlscensus.engine.MemoryBudget;
+import io.tlscensus.readiness.Readiness;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads the inputs with several threads, one engine and one census per thread, merged at the end
- * (counts are sums, so the result is the same for any number of threads):
+ * Reads the inputs with several threads, one engine, one census and one readiness aggregate per
+ * thread, merged at the end (counts are sums, so the result is the same for any number of threads):
  * <ul>
  *   <li>several inputs: files in parallel, each thread taking the next file;</li>
  *   <li>one plain capture file: every thread maps the same file (the page cache is shared) and
@@ -28,22 +29,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>stdin or a gzip file alone: one thread (a stream cannot be read twice, and inflating is the
  *       bottleneck anyway).</li>
  * </ul>
- * Connection rows, readiness and Parquet are fed under a lock, a batch of whole connections at a
- * time ({@link BatchingSink}): each thread's in the order they finish, threads interleaved.
+ * Connection rows and Parquet are fed under a lock, a batch of whole connections at a time
+ * ({@link BatchingSink}): each thread's in the order they finish, threads interleaved.
  */
 final class ParallelReading {
     private final CensusRun run;
     private final Options options;
     private final Census census;
-    /** Thread-safe sink for what is not the census (connection rows, readiness, Parquet), or null. */
+    /** The run's readiness aggregate (null when no output needs it): the threads' are merged into it. */
+    private final Readiness runReadiness;
+    /** What is written as connections come (connection rows, Parquet), fed in batches under its lock; or null. */
     private final ConnectionSink shared;
     private final Progress progress;
     private MemoryBudget budget;
 
-    ParallelReading(CensusRun run, Options options, Census census, ConnectionSink shared, Progress progress) {
+    ParallelReading(CensusRun run, Options options, Census census, Readiness readiness, ConnectionSink shared,
+                    Progress progress) {
         this.run = run;
         this.options = options;
         this.census = census;
+        this.runReadiness = readiness;
         this.shared = shared;
         this.progress = progress;
     }
@@ -107,7 +112,7 @@ final class ParallelReading {
             for (CensusEngine e : engines) e.endInput();
         }, progress, true, true);
         for (Worker w : workers) w.flush(); // the shards' threads have ended
-        for (Worker w : workers) census.merge(w.census);
+        for (Worker w : workers) merge(w);
         sumShards(workers, total);
     }
 
@@ -132,8 +137,14 @@ final class ParallelReading {
         }
         Threads.joinAll(threads);
         for (Worker w : workers) rethrow(w.failure);
-        for (Worker w : workers) census.merge(w.census);
+        for (Worker w : workers) merge(w);
         return workers;
+    }
+
+    /** Adds a worker's aggregates to the run's, once its thread has ended. */
+    private void merge(Worker w) {
+        census.merge(w.census);
+        if (runReadiness != null) runReadiness.merge(w.readiness);
     }
 
     /** A plain file (not stdin, not gzip): every shard can map it. */
@@ -151,6 +162,8 @@ final class ParallelReading {
 
     private final class Worker {
         final Census census = new Census(options.groupings);
+        /** Fed directly, without a lock; null when the run has no readiness aggregate. */
+        final Readiness readiness = runReadiness == null ? null : runReadiness.emptyLike();
         final CensusEngine engine;
         Runnable task;
         Throwable failure;
@@ -160,7 +173,8 @@ final class ParallelReading {
 
         Worker(EngineLimits limits, int shard, int shards, Runnable task) {
             batch = shared == null ? null : new BatchingSink(shared);
-            this.engine = new CensusEngine(limits, Outputs.both(census, batch), shard, shards, budget);
+            ConnectionSink own = Outputs.both(census, readiness);
+            this.engine = new CensusEngine(limits, Outputs.both(own, batch), shard, shards, budget);
             this.task = task;
         }
 
