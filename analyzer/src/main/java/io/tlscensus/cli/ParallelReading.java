@@ -71,14 +71,16 @@ final class ParallelReading {
         AtomicInteger next = new AtomicInteger();
         Worker[] workers = new Worker[threads];
         for (int t = 0; t < threads; t++) {
-            Worker w = workers[t] = new Worker(options.limits, 0, 1, null);
+            Worker w = workers[t] = new Worker(options.limits, 0, 1);
             w.task = () -> { // the next file until none are left
 
                 for (int i; (i = next.getAndIncrement()) < inputs.size(); ) run.readInput(inputs.get(i), w.engine, progress, true);
             };
         }
+        runAll(workers);
         long peak = 0;
-        for (Worker w : runAll(workers)) {
+        for (Worker w : workers) {
+            merge(w);
             peak = Math.max(peak, w.engine.stats().peakFlows);
             total.merge(w.engine.stats());
         }
@@ -90,7 +92,7 @@ final class ParallelReading {
         EngineLimits limits = options.limits; // --max-flows and the heap share bound the shards together (MemoryBudget)
         CensusEngine[] engines = new CensusEngine[shards];
         for (int s = 0; s < shards; s++) {
-            workers[s] = new Worker(limits, s, shards, null);
+            workers[s] = new Worker(limits, s, shards);
             engines[s] = workers[s].engine;
         }
         // Plain pcap: every thread walks part of the file and follows its own shard
@@ -108,10 +110,7 @@ final class ParallelReading {
             }
         }, name -> {
             for (CensusEngine e : engines) e.beginInput(name);
-        }, () -> {
-            for (CensusEngine e : engines) e.endInput();
-        }, progress, true, true);
-        for (Worker w : workers) w.flush(); // the shards' threads have ended
+        }, () -> endInParallel(workers), progress, true, true);
         for (Worker w : workers) merge(w);
         sumShards(workers, total);
     }
@@ -128,7 +127,18 @@ final class ParallelReading {
         total.merge(file);
     }
 
-    private Worker[] runAll(Worker[] workers) {
+    /**
+     * Every shard's engine finishes its flows still open on a thread of its own: in a capture whose
+     * connections are not closed (unanswered hellos, a capture cut short) all of them finish here,
+     * and one thread finishing every shard's was most of the run.
+     */
+    private void endInParallel(Worker[] workers) {
+        for (Worker w : workers) w.task = w.engine::endInput;
+        runAll(workers);
+    }
+
+    /** Runs every worker's task on a thread of its own, each handing on what it holds when done. */
+    private void runAll(Worker[] workers) {
         Thread[] threads = new Thread[workers.length];
         for (int i = 0; i < workers.length; i++) {
             Worker w = workers[i];
@@ -137,8 +147,6 @@ final class ParallelReading {
         }
         Threads.joinAll(threads);
         for (Worker w : workers) rethrow(w.failure);
-        for (Worker w : workers) merge(w);
-        return workers;
     }
 
     /** Adds a worker's aggregates to the run's, once its thread has ended. */
@@ -165,30 +173,26 @@ final class ParallelReading {
         /** Fed directly, without a lock; null when the run has no readiness aggregate. */
         final Readiness readiness = runReadiness == null ? null : runReadiness.emptyLike();
         final CensusEngine engine;
+        /** What its thread runs: reading files, or finishing its shard's flows. */
         Runnable task;
         Throwable failure;
 
         /** This worker's way into the shared sink, or null when there is none. */
         final BatchingSink batch;
 
-        Worker(EngineLimits limits, int shard, int shards, Runnable task) {
+        Worker(EngineLimits limits, int shard, int shards) {
             batch = shared == null ? null : new BatchingSink(shared);
             ConnectionSink own = Outputs.both(census, readiness);
             this.engine = new CensusEngine(limits, Outputs.both(own, batch), shard, shards, budget);
-            this.task = task;
         }
 
         void runTask() {
             try {
                 task.run();
-                flush();
+                if (batch != null) batch.flush();
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
-        }
-
-        void flush() {
-            if (batch != null) batch.flush();
         }
     }
 
