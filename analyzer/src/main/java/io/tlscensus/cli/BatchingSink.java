@@ -6,7 +6,7 @@ import io.tlscensus.tls.ConnectionRecord;
 import java.util.Arrays;
 
 /**
- * One thread's way into a sink that reading threads share (connection rows, readiness, Parquet):
+ * One thread's way into a sink that reading threads share (connection rows, Parquet):
  * connections are handed over in batches, one lock per {@value #BATCH} rather than per
  * connection. A lock taken for every connection, contended by every thread, made 2 threads
  * slower than one on captures of short connections (README, Performance). Each thread's

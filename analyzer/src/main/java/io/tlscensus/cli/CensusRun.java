@@ -50,16 +50,17 @@ final class CensusRun {
                     parquet = ParquetOutput.open(Path.of(options.parquet), Main.version(), inputs);
                     parquet.useReadiness(outputs.readiness()); // one aggregate: the report and the dataset agree
                 }
-                // Everything a connection goes to besides the census; not thread-safe, so fed in
-                // batches under its lock when several threads read (BatchingSink; each worker keeps
-                // its own census, merged at the end).
-                ConnectionSink shared = Outputs.both(outputs.sink(), parquet);
+                // What is written as connections come (rows, Parquet): not thread-safe, so fed in
+                // batches under its lock when several threads read (BatchingSink); each of them keeps
+                // its own census and readiness, merged at the end.
+                ConnectionSink written = Outputs.both(outputs.rows(), parquet);
                 Progress progress = Progress.start(inputs, stderr, !options.quiet && System.console() != null);
                 long started = System.nanoTime();
                 CaptureStats stats;
                 try {
-                    stats = options.threads > 1 ? new ParallelReading(this, options, census, shared, progress).run(inputs)
-                            : readSequentially(inputs, census, shared, progress);
+                    stats = options.threads > 1
+                            ? new ParallelReading(this, options, census, outputs.readiness(), written, progress).run(inputs)
+                            : readSequentially(inputs, census, Outputs.both(outputs.sink(), parquet), progress);
                 } catch (UncheckedIOException e) {
                     throw e.getCause(); // a Parquet write failed: one line from Main, exit status 2
                 } finally {
@@ -85,9 +86,9 @@ final class CensusRun {
         return damaged + unreadable > 0 ? ExitStatus.DAMAGED : ExitStatus.OK;
     }
 
-    private CaptureStats readSequentially(List<String> inputs, Census census, ConnectionSink shared,
+    private CaptureStats readSequentially(List<String> inputs, Census census, ConnectionSink others,
                                           Progress progress) {
-        CensusEngine engine = new CensusEngine(options.limits, Outputs.both(census, shared));
+        CensusEngine engine = new CensusEngine(options.limits, Outputs.both(census, others));
         for (String input : inputs) readInput(input, engine, progress, true);
         return engine.stats();
     }

@@ -32,15 +32,13 @@ final class Outputs implements AutoCloseable {
     private final PrintWriter out;
     private final ReportWriter writer;
     private final Readiness readiness;
-    private final boolean readinessFedElsewhere;
 
     /**
-     * @param parquetReadiness a Parquet output feeds {@link #readiness()} (files: one dataset for the
-     *                         run, and the report and the dataset agree); {@link #sink()} then leaves it out
+     * @param parquetReadiness a Parquet output writes {@link #readiness()} (files: one dataset for
+     *                         the run, and the report and the dataset agree), so there is one
      */
     private Outputs(Options options, PrintStream stdout, boolean parquetReadiness) throws IOException {
         this.options = options;
-        this.readinessFedElsewhere = parquetReadiness;
         AtomicOutput f = null;
         AtomicOutput h = null;
         try {
@@ -88,9 +86,12 @@ final class Outputs implements AutoCloseable {
 
     /** What each connection goes to besides the census: the rows of --connections, the readiness aggregate. */
     ConnectionSink sink() {
-        ConnectionSink rows = options.connections ? writer : null;
-        ConnectionSink verdicts = readinessFedElsewhere ? null : readiness;
-        return both(rows, verdicts);
+        return both(rows(), readiness);
+    }
+
+    /** The rows of --connections, or null. */
+    ConnectionSink rows() {
+        return options.connections ? writer : null;
     }
 
     /** Rows written so far reach the reader (live capture, once a second). */

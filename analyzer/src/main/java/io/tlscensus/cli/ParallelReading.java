@@ -9,6 +9,7 @@ import io.tlscensus.engine.ConnectionSink;
 import io.tlscensus.engine.EngineLimits;
 import io.tlscensus.engine.FlowShards;
 import io.tlscensus.engine.MemoryBudget;
+import io.tlscensus.readiness.Readiness;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads the inputs with several threads, one engine and one census per thread, merged at the end
- * (counts are sums, so the result is the same for any number of threads):
+ * Reads the inputs with several threads, one engine, one census and one readiness aggregate per
+ * thread, merged at the end (counts are sums, so the result is the same for any number of threads):
  * <ul>
  *   <li>several inputs: files in parallel, each thread taking the next file;</li>
  *   <li>one plain capture file: every thread maps the same file (the page cache is shared) and
@@ -28,22 +29,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>stdin or a gzip file alone: one thread (a stream cannot be read twice, and inflating is the
  *       bottleneck anyway).</li>
  * </ul>
- * Connection rows, readiness and Parquet are fed under a lock, a batch of whole connections at a
- * time ({@link BatchingSink}): each thread's in the order they finish, threads interleaved.
+ * Connection rows and Parquet are fed under a lock, a batch of whole connections at a time
+ * ({@link BatchingSink}): each thread's in the order they finish, threads interleaved.
  */
 final class ParallelReading {
     private final CensusRun run;
     private final Options options;
     private final Census census;
-    /** Thread-safe sink for what is not the census (connection rows, readiness, Parquet), or null. */
+    /** The run's readiness aggregate (null when no output needs it): the threads' are merged into it. */
+    private final Readiness runReadiness;
+    /** What is written as connections come (connection rows, Parquet), fed in batches under its lock; or null. */
     private final ConnectionSink shared;
     private final Progress progress;
     private MemoryBudget budget;
 
-    ParallelReading(CensusRun run, Options options, Census census, ConnectionSink shared, Progress progress) {
+    ParallelReading(CensusRun run, Options options, Census census, Readiness readiness, ConnectionSink shared,
+                    Progress progress) {
         this.run = run;
         this.options = options;
         this.census = census;
+        this.runReadiness = readiness;
         this.shared = shared;
         this.progress = progress;
     }
@@ -66,14 +71,16 @@ final class ParallelReading {
         AtomicInteger next = new AtomicInteger();
         Worker[] workers = new Worker[threads];
         for (int t = 0; t < threads; t++) {
-            Worker w = workers[t] = new Worker(options.limits, 0, 1, null);
+            Worker w = workers[t] = new Worker(options.limits, 0, 1);
             w.task = () -> { // the next file until none are left
 
                 for (int i; (i = next.getAndIncrement()) < inputs.size(); ) run.readInput(inputs.get(i), w.engine, progress, true);
             };
         }
+        runAll(workers);
         long peak = 0;
-        for (Worker w : runAll(workers)) {
+        for (Worker w : workers) {
+            merge(w);
             peak = Math.max(peak, w.engine.stats().peakFlows);
             total.merge(w.engine.stats());
         }
@@ -85,7 +92,7 @@ final class ParallelReading {
         EngineLimits limits = options.limits; // --max-flows and the heap share bound the shards together (MemoryBudget)
         CensusEngine[] engines = new CensusEngine[shards];
         for (int s = 0; s < shards; s++) {
-            workers[s] = new Worker(limits, s, shards, null);
+            workers[s] = new Worker(limits, s, shards);
             engines[s] = workers[s].engine;
         }
         // Plain pcap: every thread walks part of the file and follows its own shard
@@ -103,11 +110,8 @@ final class ParallelReading {
             }
         }, name -> {
             for (CensusEngine e : engines) e.beginInput(name);
-        }, () -> {
-            for (CensusEngine e : engines) e.endInput();
-        }, progress, true, true);
-        for (Worker w : workers) w.flush(); // the shards' threads have ended
-        for (Worker w : workers) census.merge(w.census);
+        }, () -> endInParallel(workers), progress, true, true);
+        for (Worker w : workers) merge(w);
         sumShards(workers, total);
     }
 
@@ -123,7 +127,18 @@ final class ParallelReading {
         total.merge(file);
     }
 
-    private Worker[] runAll(Worker[] workers) {
+    /**
+     * Every shard's engine finishes its flows still open on a thread of its own: in a capture whose
+     * connections are not closed (unanswered hellos, a capture cut short) all of them finish here,
+     * and one thread finishing every shard's was most of the run.
+     */
+    private void endInParallel(Worker[] workers) {
+        for (Worker w : workers) w.task = w.engine::endInput;
+        runAll(workers);
+    }
+
+    /** Runs every worker's task on a thread of its own, each handing on what it holds when done. */
+    private void runAll(Worker[] workers) {
         Thread[] threads = new Thread[workers.length];
         for (int i = 0; i < workers.length; i++) {
             Worker w = workers[i];
@@ -132,8 +147,12 @@ final class ParallelReading {
         }
         Threads.joinAll(threads);
         for (Worker w : workers) rethrow(w.failure);
-        for (Worker w : workers) census.merge(w.census);
-        return workers;
+    }
+
+    /** Adds a worker's aggregates to the run's, once its thread has ended. */
+    private void merge(Worker w) {
+        census.merge(w.census);
+        if (runReadiness != null) runReadiness.merge(w.readiness);
     }
 
     /** A plain file (not stdin, not gzip): every shard can map it. */
@@ -151,30 +170,29 @@ final class ParallelReading {
 
     private final class Worker {
         final Census census = new Census(options.groupings);
+        /** Fed directly, without a lock; null when the run has no readiness aggregate. */
+        final Readiness readiness = runReadiness == null ? null : runReadiness.emptyLike();
         final CensusEngine engine;
+        /** What its thread runs: reading files, or finishing its shard's flows. */
         Runnable task;
         Throwable failure;
 
         /** This worker's way into the shared sink, or null when there is none. */
         final BatchingSink batch;
 
-        Worker(EngineLimits limits, int shard, int shards, Runnable task) {
+        Worker(EngineLimits limits, int shard, int shards) {
             batch = shared == null ? null : new BatchingSink(shared);
-            this.engine = new CensusEngine(limits, Outputs.both(census, batch), shard, shards, budget);
-            this.task = task;
+            ConnectionSink own = Outputs.both(census, readiness);
+            this.engine = new CensusEngine(limits, Outputs.both(own, batch), shard, shards, budget);
         }
 
         void runTask() {
             try {
                 task.run();
-                flush();
+                if (batch != null) batch.flush();
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
-        }
-
-        void flush() {
-            if (batch != null) batch.flush();
         }
     }
 

@@ -28,6 +28,8 @@ final class RotatingParquet implements ConnectionSink, LiveRun.Periodic {
     private final Supplier<CaptureStats> stats;
     private final FingerprintTable fingerprints;
     private ParquetOutput current;
+    /** The verdicts of the current period's connections, written with its files. */
+    private Readiness readiness;
     private long nextBoundary;
 
     RotatingParquet(Path dir, String version, String iface, long periodSeconds, FingerprintTable fingerprints,
@@ -45,7 +47,8 @@ final class RotatingParquet implements ConnectionSink, LiveRun.Periodic {
     /** A period's files; its readiness dataset holds the verdicts of that period's connections. */
     private ParquetOutput open() throws IOException {
         ParquetOutput p = ParquetOutput.openHourly(dir, version, inputs);
-        p.useReadiness(new Readiness(fingerprints));
+        readiness = new Readiness(fingerprints);
+        p.useReadiness(readiness);
         return p;
     }
 
@@ -56,6 +59,7 @@ final class RotatingParquet implements ConnectionSink, LiveRun.Periodic {
     @Override
     public void accept(ConnectionRecord r) {
         current.accept(r); // a write failure surfaces as UncheckedIOException, like offline
+        readiness.accept(r);
     }
 
     @Override

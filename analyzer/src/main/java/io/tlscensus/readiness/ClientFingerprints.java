@@ -3,6 +3,8 @@ package io.tlscensus.readiness;
 import io.tlscensus.tls.ConnectionRecord;
 import io.tlscensus.tls.Fingerprints;
 
+import java.util.function.Function;
+
 /** The JA3 (MD5 hex) and JA4 strings of a connection's ClientHello, or null; tests substitute their own. */
 public interface ClientFingerprints {
     String ja3(ConnectionRecord r);
@@ -10,27 +12,21 @@ public interface ClientFingerprints {
     String ja4(ConnectionRecord r);
 
     /** {@link Fingerprints}, as in the connection records' ja3/ja4 fields. */
-    ClientFingerprints DEFAULT = new ClientFingerprints() {
-        @Override
-        public String ja3(ConnectionRecord r) {
-            return Fingerprints.ja3(r);
-        }
+    ClientFingerprints DEFAULT = of(Fingerprints::ja3, Fingerprints::ja4);
 
-        @Override
-        public String ja4(ConnectionRecord r) {
-            return Fingerprints.ja4(r);
-        }
-    };
+    ClientFingerprints NONE = of(r -> null, r -> null);
 
-    ClientFingerprints NONE = new ClientFingerprints() {
-        @Override
-        public String ja3(ConnectionRecord r) {
-            return null;
-        }
+    static ClientFingerprints of(Function<ConnectionRecord, String> ja3, Function<ConnectionRecord, String> ja4) {
+        return new ClientFingerprints() {
+            @Override
+            public String ja3(ConnectionRecord r) {
+                return ja3.apply(r);
+            }
 
-        @Override
-        public String ja4(ConnectionRecord r) {
-            return null;
-        }
-    };
+            @Override
+            public String ja4(ConnectionRecord r) {
+                return ja4.apply(r);
+            }
+        };
+    }
 }

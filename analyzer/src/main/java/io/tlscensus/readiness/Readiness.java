@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * TLS 1.2 readiness: who breaks when SSLv3, TLS 1.0/1.1 and DTLS 1.0 are switched off, and who
@@ -39,6 +40,8 @@ import java.util.TreeSet;
  * after a failed attempt (no ServerHello, or refused) to the same server and SNI, connected again
  * offering a lower maximum version.</li>
  * </ul>
+ *
+ * <p>Several aggregates (one per reading thread) add up with {@link #merge}.
  */
 public final class Readiness implements ConnectionSink {
     /** Peers, SNIs and software names kept per entry; more are counted, not stored. */
@@ -94,6 +97,17 @@ public final class Readiness implements ConnectionSink {
             lastSeenMicros = Math.max(lastSeenMicros, r.tsMicros);
         }
 
+        /** Adds the counts of the same entry in another aggregate. */
+        void mergeCounts(Entry other) {
+            connections += other.connections;
+            addCounts(negotiated, other.negotiated);
+            refused += other.refused;
+            fallbackScsv += other.fallbackScsv;
+            downgradeRetries += other.downgradeRetries;
+            firstSeenMicros = Math.min(firstSeenMicros, other.firstSeenMicros);
+            lastSeenMicros = Math.max(lastSeenMicros, other.lastSeenMicros);
+        }
+
         public long legacyConnections() {
             long n = 0;
             for (int b : TlsVersion.LEGACY_BUCKETS) n += negotiated[b];
@@ -131,6 +145,16 @@ public final class Readiness implements ConnectionSink {
             super(key);
         }
 
+        void merge(Client other) {
+            mergeCounts(other);
+            maxOffered = higher(maxOffered, other.maxOffered);
+            highestNegotiated = higher(highestNegotiated, other.highestNegotiated);
+            talkedDown += other.talkedDown;
+            talkedDownBy.merge(other.talkedDownBy);
+            servers.merge(other.servers);
+            software.merge(other.software);
+        }
+
         public ClientVerdict verdict() {
             if (maxOffered == TlsVersion.NONE || !known(maxOffered)) return ClientVerdict.UNKNOWN;
             if (isLegacy(maxOffered)) return ClientVerdict.WILL_BREAK;
@@ -158,6 +182,20 @@ public final class Readiness implements ConnectionSink {
         Server(String transport, String key) {
             super(key);
             this.transport = transport;
+        }
+
+        /** @param clientKey this aggregate's string for a client key of the other's */
+        void merge(Server other, UnaryOperator<String> clientKey) {
+            mergeCounts(other);
+            highestNegotiated = higher(highestNegotiated, other.highestNegotiated);
+            maxOffered = higher(maxOffered, other.maxOffered);
+            talkedDown += other.talkedDown;
+            for (String c : other.clients) clients.add(clientKey.apply(c));
+            other.legacyClients.forEach((bucket, theirs) -> {
+                Set<String> mine = legacyClients.computeIfAbsent(bucket, b -> new HashSet<>());
+                for (String c : theirs) mine.add(clientKey.apply(c));
+            });
+            snis.merge(other.snis);
         }
 
         public ServerVerdict verdict() {
@@ -200,8 +238,16 @@ public final class Readiness implements ConnectionSink {
         }
 
         void saw(String ja3, String ja4) {
+            if (this.ja3 == null && this.ja4 == null) return; // the groups of many show none
             if (ja3 != null && (this.ja3 == null || ja3.compareTo(this.ja3) < 0)) this.ja3 = ja3;
             if (ja4 != null && (this.ja4 == null || ja4.compareTo(this.ja4) < 0)) this.ja4 = ja4;
+        }
+
+        void merge(Software other, UnaryOperator<String> clientKey) {
+            mergeCounts(other);
+            saw(other.ja3, other.ja4);
+            maxOffered = higher(maxOffered, other.maxOffered);
+            for (String c : other.clients) clients.add(clientKey.apply(c));
         }
 
         @Override
@@ -225,6 +271,12 @@ public final class Readiness implements ConnectionSink {
             this.client = client;
             this.server = server;
             this.sni = sni;
+        }
+
+        void merge(Refusal other) {
+            mergeCounts(other);
+            maxOffered = higher(maxOffered, other.maxOffered);
+            alerts.addAll(other.alerts);
         }
 
         @Override
@@ -260,6 +312,18 @@ public final class Readiness implements ConnectionSink {
 
         public int size() {
             return values.size() + (int) more;
+        }
+
+        /**
+         * Adds another list's values, as if this one had seen them: its kept and remembered values
+         * one by one (the smallest of the union are among the kept ones of either side), and
+         * those it only counted as more. Exact while neither side went past {@link #MAX_REMEMBERED}.
+         */
+        void merge(Bounded other) {
+            for (String s : other.kept) add(s);
+            if (other.overflow == null) return;
+            for (String s : other.overflow) add(s);
+            more += other.more - other.overflow.size();
         }
     }
 
@@ -301,6 +365,11 @@ public final class Readiness implements ConnectionSink {
         this.extractor = extractor;
     }
 
+    /** An empty aggregate with the same fingerprint table and extractor (one per reading thread). */
+    public Readiness emptyLike() {
+        return new Readiness(fingerprints, extractor);
+    }
+
     @Override
     public void accept(ConnectionRecord r) {
         connections++;
@@ -329,11 +398,8 @@ public final class Readiness implements ConnectionSink {
 
         if (retry) c.downgradeRetries++;
 
-        server(servers, r.transport, r.transport + " " + serverKey, serverKey, r, offered, refused, talkedDown, clientKey, retry);
-        String sniKey = r.sni == null ? "(no sni)" : r.sni;
-        // SNIs come from the traffic: past the bound, new names share one row instead of the heap.
-        if (snis.size() >= MAX_SNIS && !snis.containsKey(r.transport + " " + sniKey)) sniKey = OTHER_SNIS;
-        server(snis, r.transport, r.transport + " " + sniKey, sniKey, r, offered, refused, talkedDown, clientKey, retry);
+        count(serverRow(r.transport, serverKey), r, offered, refused, talkedDown, clientKey, retry);
+        count(sniRow(r.transport, r.sni == null ? "(no sni)" : r.sni), r, offered, refused, talkedDown, clientKey, retry);
 
         String ja3 = r.clientHelloSeen ? extractor.ja3(r) : null;
         String ja4 = r.clientHelloSeen ? extractor.ja4(r) : null;
@@ -343,10 +409,8 @@ public final class Readiness implements ConnectionSink {
         FingerprintTable.Match match = fingerprints.lookup(ja3, ja4);
         String softwareKey = match != null ? match.kind() + " " + match.value()
                 : ja4 != null ? "ja4 " + ja4 : ja3 != null ? "ja3 " + ja3 : NO_FINGERPRINT;
-        if (!software.containsKey(softwareKey) && software.size() >= MAX_SOFTWARE) softwareKey = OTHER_FINGERPRINTS;
-        Software s = software.computeIfAbsent(softwareKey, k -> k.equals(OTHER_FINGERPRINTS) || k.equals(NO_FINGERPRINT)
-                ? new Software(k, null, null, null) : new Software(k, ja3, ja4, match));
-        if (s.ja3 != null || s.ja4 != null) s.saw(ja3, ja4); // not the groups of many: they show none
+        Software s = softwareGroup(softwareKey, ja3, ja4, match);
+        s.saw(ja3, ja4);
         s.count(r, refused);
         s.maxOffered = higher(s.maxOffered, offered);
         s.clients.add(clientKey);
@@ -361,13 +425,36 @@ public final class Readiness implements ConnectionSink {
             for (int a : r.alerts) if (a == ALERT_PROTOCOL_VERSION || a == ALERT_HANDSHAKE_FAILURE) f.alerts.add(a);
         }
 
-        long hour = Math.floorDiv(r.tsMicros, MICROS_PER_HOUR);
-        hours.computeIfAbsent(hour, h -> new long[TlsVersion.BUCKETS.length])[TlsVersion.bucket(r.negotiatedVersion)]++;
+        hourCounts(Math.floorDiv(r.tsMicros, MICROS_PER_HOUR))[TlsVersion.bucket(r.negotiatedVersion)]++;
     }
 
-    private void server(Map<String, Server> map, String transport, String mapKey, String key, ConnectionRecord r,
-                        int offered, boolean refused, boolean talkedDown, String client, boolean retry) {
-        Server s = map.computeIfAbsent(mapKey, k -> new Server(transport, key));
+    private Server serverRow(String transport, String key) {
+        return servers.computeIfAbsent(transport + " " + key, k -> new Server(transport, key));
+    }
+
+    /** SNIs come from the traffic: past the bound, new names share one row instead of the heap. */
+    private Server sniRow(String transport, String sni) {
+        String key = snis.size() >= MAX_SNIS && !snis.containsKey(transport + " " + sni) ? OTHER_SNIS : sni;
+        return snis.computeIfAbsent(transport + " " + key, k -> new Server(transport, key));
+    }
+
+    /** Past {@link #MAX_SOFTWARE} groups, a new fingerprint joins the others' group. */
+    private Software softwareGroup(String key, String ja3, String ja4, FingerprintTable.Match match) {
+        if (!software.containsKey(key) && software.size() >= MAX_SOFTWARE) key = OTHER_FINGERPRINTS;
+        return software.computeIfAbsent(key, k -> k.equals(OTHER_FINGERPRINTS) || k.equals(NO_FINGERPRINT)
+                ? new Software(k, null, null, null) : new Software(k, ja3, ja4, match));
+    }
+
+    private long[] hourCounts(long hour) {
+        return hours.computeIfAbsent(hour, h -> new long[TlsVersion.BUCKETS.length]);
+    }
+
+    private static void addCounts(long[] into, long[] counts) {
+        for (int i = 0; i < counts.length; i++) into[i] += counts[i];
+    }
+
+    private static void count(Server s, ConnectionRecord r, int offered, boolean refused, boolean talkedDown, String client,
+                              boolean retry) {
         s.count(r, refused);
         s.highestNegotiated = higher(s.highestNegotiated, r.negotiatedVersion);
         s.maxOffered = higher(s.maxOffered, offered);
@@ -378,6 +465,43 @@ public final class Readiness implements ConnectionSink {
             s.legacyClients.computeIfAbsent(TlsVersion.bucket(r.negotiatedVersion), b -> new HashSet<>()).add(client);
         }
         if (r.sni != null) s.snis.add(r.sni);
+    }
+
+    /**
+     * Adds what another aggregate saw (another thread's connections): every result is then the one
+     * a single aggregate fed all the connections would give, as long as no bound was reached.
+     * Past the bounds on rows ({@link #MAX_SNIS}, {@link #MAX_SOFTWARE}), a row new to this one
+     * while this one is full joins the others' row; the other's rows come in the order they were
+     * first seen, roughly the order one aggregate would have met them, so which names keep a row
+     * of their own may differ from a single thread. A {@link Bounded} past {@link #MAX_REMEMBERED}
+     * may count a value once more than a single thread would.
+     *
+     * <p>The other's failed attempts are not taken: they only serve to spot retries as connections
+     * come, and each thread sees every connection between one client and one server (flows are
+     * sharded by their addresses) or whole files. A retry in another file than its failed attempt
+     * is missed when another thread read that file; with one shared aggregate it was caught only
+     * when the threads' batches happened to arrive in that order.
+     */
+    public void merge(Readiness other) {
+        connections += other.connections;
+        other.clients.forEach((key, c) -> clients.computeIfAbsent(key, Client::new).merge(c));
+        // Every client of the other is now one of ours: its sets name it by our string, as accept's do.
+        UnaryOperator<String> clientKey = key -> clients.get(key).key;
+        other.servers.values().forEach(s -> serverRow(s.transport, s.key).merge(s, clientKey));
+        for (Server s : byFirstSeen(other.snis.values())) sniRow(s.transport, s.key).merge(s, clientKey);
+        for (Software s : byFirstSeen(other.software.values())) {
+            softwareGroup(s.key, s.ja3, s.ja4, s.match).merge(s, clientKey);
+        }
+        other.refusals.forEach((key, f) -> refusals.computeIfAbsent(key,
+                k -> new Refusal(k, clientKey.apply(f.client), f.server, f.sni)).merge(f));
+        other.hours.forEach((hour, counts) -> addCounts(hourCounts(hour), counts));
+    }
+
+    /** Oldest first, then by key: the bounded maps take them in about the order they came. */
+    private static <E extends Entry> List<E> byFirstSeen(Collection<E> entries) {
+        List<E> list = new ArrayList<>(entries);
+        list.sort(Comparator.<E>comparingLong(e -> e.firstSeenMicros).thenComparing(e -> e.key));
+        return list;
     }
 
     /**
@@ -507,10 +631,8 @@ public final class Readiness implements ConnectionSink {
     /** The same per UTC day. */
     public TreeMap<Long, long[]> days() {
         TreeMap<Long, long[]> days = new TreeMap<>();
-        hours.forEach((h, counts) -> {
-            long[] d = days.computeIfAbsent(Math.floorDiv(h, 24L), k -> new long[counts.length]);
-            for (int i = 0; i < counts.length; i++) d[i] += counts[i];
-        });
+        hours.forEach((h, counts) -> addCounts(days.computeIfAbsent(Math.floorDiv(h, 24L), k -> new long[counts.length]),
+                counts));
         return days;
     }
 

@@ -38,8 +38,9 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
     private final Instant start;
     private final PartNames names;
     private final ConnectionCube cube = new ConnectionCube();
-    /** Rows of DIR/readiness, fed here; the caller may share its own ({@link #useReadiness}). */
+    /** Rows of DIR/readiness, fed here unless the caller brings its own ({@link #useReadiness}). */
     private Readiness readiness = new Readiness(FingerprintTable.builtIn());
+    private boolean feedsReadiness = true;
     private final PartitionedDataset<ConnectionRecord> connections;
     private final PartitionedDataset.Settings settings;
     private final Thread cleanup;
@@ -94,7 +95,7 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
         try {
             connections.write(r);
             cube.accept(r);
-            readiness.accept(r);
+            if (feedsReadiness) readiness.accept(r);
         } catch (IOException | RuntimeException e) {
             failure = failed(dir, e);
             connections.abort();
@@ -161,11 +162,12 @@ public final class ParquetOutput implements ConnectionSink, AutoCloseable {
 
     /**
      * Makes the caller's readiness aggregate (with its --fingerprints table) the one written, so
-     * the report and the dataset agree; this sink feeds it, the caller must not. Call before the
-     * first connection.
+     * the report and the dataset agree. The caller feeds it (or merges its threads' into it)
+     * before {@link #commit}; this sink then feeds none. Call before the first connection.
      */
     public void useReadiness(Readiness shared) {
         readiness = shared;
+        feedsReadiness = false;
     }
 
     /** The rows with a time (hours and entries that saw a connection), oldest first, one partition at a time. */

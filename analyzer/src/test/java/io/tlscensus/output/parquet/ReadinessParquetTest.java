@@ -5,8 +5,9 @@ import io.tlscensus.readiness.ReadinessWriter;
 import io.tlscensus.testing.CliRun;
 import io.tlscensus.testing.TestInputs;
 import io.tlscensus.tls.TlsVersion;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +20,18 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** DIR/readiness read back with DuckDB: the same rows as --readiness --format jsonl, typed, by date. */
+/**
+ * DIR/readiness read back with DuckDB: the same rows as --readiness --format jsonl, typed, by date;
+ * with several threads too, whose aggregates are merged into the one written (counted once).
+ */
 class ReadinessParquetTest {
-    @Test
-    void readinessDatasetMatchesTheJsonlRows(@TempDir Path temp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void readinessDatasetMatchesTheJsonlRows(int threads, @TempDir Path temp) throws Exception {
         Path out = temp.resolve("out");
         String input = TestInputs.samples().resolve("legacy-mix.pcap").toString();
-        CliRun run = CliRun.of("-q", "-r", input, "--parquet", out.toString(), "--readiness", "--format", "jsonl");
+        CliRun run = CliRun.of("-q", "-r", input, "--threads", String.valueOf(threads), "--parquet", out.toString(),
+                "--readiness", "--format", "jsonl");
         assertEquals(0, run.exitStatus, run.toString());
         List<JsonNode> rows = run.jsonLines();
 
