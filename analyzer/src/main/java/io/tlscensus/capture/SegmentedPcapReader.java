@@ -29,6 +29,8 @@ public final class SegmentedPcapReader {
     }
 
     static final int DEFAULT_SEGMENT_BYTES = 2 << 20;
+    /** A segment and its tail must fit one mapping (2 GiB). */
+    static final int MAX_SEGMENT_BYTES = 1 << 30;
     /** Records that must follow each other for a guessed segment start. */
     static final int CHAIN = 8;
     private static final int HEADER = PcapReader.RECORD_HEADER_BYTES;
@@ -45,8 +47,9 @@ public final class SegmentedPcapReader {
     private final boolean nanos;
     private final int linkType;
     private final long segments;
-    /** Segments a mapped region holds: 128 of the default size make 256 MiB. */
-    private static final int SEGMENTS_PER_REGION = 128;
+    /** Mapped regions hold whole segments, about this many bytes (128 segments of the default size). */
+    private static final int REGION_BYTES = 256 << 20;
+    private final int segmentsPerRegion;
     private long regionIndex = -1;
     private MappedByteBuffer currentRegion;
     private MappedByteBuffer previousRegion;
@@ -68,16 +71,23 @@ public final class SegmentedPcapReader {
         this.name = name;
         this.channel = channel;
         this.fileSize = fileSize;
+        if (segmentBytes < 1 || segmentBytes > MAX_SEGMENT_BYTES) throw new IllegalArgumentException("segment size " + segmentBytes);
         this.segmentBytes = segmentBytes;
+        this.segmentsPerRegion = Math.max(1, REGION_BYTES / segmentBytes);
         this.swap = header.swap;
         this.nanos = header.nanos;
         this.linkType = header.linkType;
         long body = fileSize - PcapReader.FILE_HEADER_BYTES;
         this.segments = Math.max(1, (body + segmentBytes - 1) / segmentBytes);
-        int slots = threads + 2;
+        int slots = threads + 2; // as bufferBytes counts
         this.inFlight = new Segment[slots];
         for (int i = 0; i < slots; i++) free.add(new Segment(threads));
         this.trueNext = PcapReader.FILE_HEADER_BYTES;
+    }
+
+    /** Heap the segment buffers of a read take: N + 2 segments and their tails. */
+    static long bufferBytes(int segmentBytes, int threads) {
+        return (threads + 2L) * ((long) segmentBytes + TAIL);
     }
 
     /** Segments whose guessed start was wrong and that were walked again (for tests). */
@@ -231,21 +241,21 @@ public final class SegmentedPcapReader {
     }
 
     private long regionStart(long segment) {
-        return segmentStart(segment / SEGMENTS_PER_REGION * SEGMENTS_PER_REGION);
+        return segmentStart(segment / segmentsPerRegion * segmentsPerRegion);
     }
 
     /**
-     * The mapping that holds the segment and its tail: regions of {@link #SEGMENTS_PER_REGION}
+     * The mapping that holds the segment and its tail: regions of {@link #segmentsPerRegion}
      * segments, overlapping by a segment's tail, mapped once and shared by the threads (absolute
      * bulk gets leave a buffer's position alone). Regions behind every thread are dropped for the GC
      * to unmap (Java 17 has no supported unmap).
      */
     private synchronized MappedByteBuffer region(long segment) throws IOException {
-        long r = segment / SEGMENTS_PER_REGION;
+        long r = segment / segmentsPerRegion;
         if (r == regionIndex) return currentRegion;
         if (r == regionIndex - 1 && previousRegion != null) return previousRegion; // a thread a little behind
         long start = regionStart(segment);
-        long length = Math.min(fileSize - start, (long) SEGMENTS_PER_REGION * segmentBytes + TAIL);
+        long length = Math.min(fileSize - start, (long) segmentsPerRegion * segmentBytes + TAIL);
         MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
         if (r > regionIndex) {
             previousRegion = currentRegion;

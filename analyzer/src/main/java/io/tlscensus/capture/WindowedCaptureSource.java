@@ -52,7 +52,8 @@ final class WindowedCaptureSource implements CaptureSource {
 
     /**
      * Plain pcap files of at least two segments are split (SegmentedPcapReader); the segment size
-     * can be set with -Dtlscensus.segmentBytes (tests use tiny ones to cross many boundaries).
+     * can be set with -Dtlscensus.segmentBytes (tests use tiny ones to cross many boundaries). Sizes
+     * whose buffers would take more than an eighth of the heap are not split.
      */
     @Override
     public boolean readSharded(PacketHandler[] handlers, SegmentedPcapReader.Sharder sharder)
@@ -64,7 +65,9 @@ final class WindowedCaptureSource implements CaptureSource {
     boolean readSharded(PacketHandler[] handlers, SegmentedPcapReader.Sharder sharder, int segmentBytes)
             throws IOException, CaptureFormatException {
         if (format != Format.PCAP || !(window instanceof MappedFileWindow) || handlers.length < 2
-                || ((MappedFileWindow) window).fileSize() < 2L * segmentBytes || segmentBytes < 1) {
+                || segmentBytes < 1 || segmentBytes > SegmentedPcapReader.MAX_SEGMENT_BYTES
+                || ((MappedFileWindow) window).fileSize() < 2L * segmentBytes
+                || SegmentedPcapReader.bufferBytes(segmentBytes, handlers.length) > Runtime.getRuntime().maxMemory() / 8) {
             return false;
         }
         if (read) {
