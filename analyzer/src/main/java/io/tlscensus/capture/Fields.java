@@ -11,7 +11,7 @@ final class Fields {
     }
 
     static int int32(byte[] a, int i, boolean swap) {
-        int v = a[i] << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | a[i + 3] & 0xff;
+        int v = Bytes.i32(a, i);
         return swap ? Integer.reverseBytes(v) : v;
     }
 

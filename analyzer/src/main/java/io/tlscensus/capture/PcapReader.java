@@ -24,8 +24,8 @@ final class PcapReader {
     static final int RECORD_HEADER_BYTES = 16;
 
     private final ByteWindow window;
-    boolean swap;
-    boolean nanos;
+    private boolean swap;
+    private boolean nanos;
     int linkType;
     /** The array the current record header is read from, as plain loads (see PacketDecoder). */
     private byte[] headerBytes;
@@ -121,11 +121,10 @@ final class PcapReader {
             throw truncatedHeader(offset, got);
         }
         int r = recordHeader(window.buffer(), window.index(offset));
-        byte[] a = headerBytes;
-        long seconds = Fields.uint32(a, r, swap);
-        long fraction = Fields.uint32(a, r + 4, swap);
-        long capturedLength = Fields.uint32(a, r + 8, swap);
-        long originalLength = Fields.uint32(a, r + 12, swap);
+        long capturedLength = capturedLength(headerBytes, r);
+        // Read before the record is requested whole: that may move the window and the header in it.
+        long micros = timestampMicros(headerBytes, r);
+        int wireLength = wireLength(headerBytes, r);
         if (capturedLength > MAX_CAPTURED_LENGTH) {
             throw tooLong(offset, capturedLength);
         }
@@ -134,11 +133,30 @@ final class PcapReader {
         if (got < recordBytes) {
             throw truncatedRecord(offset, capturedLength, got);
         }
-        long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
-        // A wire length past 2^31 is nonsense; clamp instead of handing decoders a negative length.
-        int wireLength = (int) Math.min(originalLength, Integer.MAX_VALUE);
         handler.onPacket(micros, linkType, window.buffer(), window.index(offset) + RECORD_HEADER_BYTES,
                 (int) capturedLength, wireLength);
         return offset + recordBytes;
+    }
+
+    // The fields of the record header at index i of a (this file's byte order and resolution).
+
+    long capturedLength(byte[] a, int i) {
+        return Fields.uint32(a, i + 8, swap);
+    }
+
+    long timestampMicros(byte[] a, int i) {
+        long seconds = Fields.uint32(a, i, swap);
+        long fraction = Fields.uint32(a, i + 4, swap);
+        return seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
+    }
+
+    /** Whether the timestamp's fraction is below a second (a sanity check for guessed record starts). */
+    boolean plausible(byte[] a, int i) {
+        return Fields.uint32(a, i + 4, swap) < (nanos ? 1_000_000_000L : 1_000_000L);
+    }
+
+    /** A wire length past 2^31 is nonsense: clamped instead of handing decoders a negative length. */
+    int wireLength(byte[] a, int i) {
+        return (int) Math.min(Fields.uint32(a, i + 12, swap), Integer.MAX_VALUE);
     }
 }

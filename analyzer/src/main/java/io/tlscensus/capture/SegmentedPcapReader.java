@@ -43,8 +43,8 @@ public final class SegmentedPcapReader {
     private final FileChannel channel;
     private final long fileSize;
     private final int segmentBytes;
-    private final boolean swap;
-    private final boolean nanos;
+    /** The file header read, and the reading of its record headers. */
+    private final PcapReader header;
     private final int linkType;
     private final long segments;
     /** Mapped regions hold whole segments, about this many bytes (128 segments of the default size). */
@@ -74,8 +74,7 @@ public final class SegmentedPcapReader {
         if (segmentBytes < 1 || segmentBytes > MAX_SEGMENT_BYTES) throw new IllegalArgumentException("segment size " + segmentBytes);
         this.segmentBytes = segmentBytes;
         this.segmentsPerRegion = Math.max(1, REGION_BYTES / segmentBytes);
-        this.swap = header.swap;
-        this.nanos = header.nanos;
+        this.header = header;
         this.linkType = header.linkType;
         long body = fileSize - PcapReader.FILE_HEADER_BYTES;
         this.segments = Math.max(1, (body + segmentBytes - 1) / segmentBytes);
@@ -115,8 +114,7 @@ public final class SegmentedPcapReader {
         work(0, handlers, sharder);
         Threads.joinAll(threads);
         synchronized (this) {
-            if (failure instanceof RuntimeException) throw (RuntimeException) failure;
-            if (failure instanceof Error) throw (Error) failure;
+            Threads.rethrow(failure);
             if (ioDamage != null) throw ioDamage;
             if (damage != null) throw damage;
         }
@@ -279,11 +277,9 @@ public final class SegmentedPcapReader {
             if (p == fileSize) return true; // the chain reaches the end of the file exactly
             if (p + HEADER > s.copyEnd) return p + HEADER <= fileSize && n >= 2; // runs past the copy
             int i = (int) (p - s.copyStart);
-            long fraction = Fields.uint32(s.bytes, i + 4, swap);
-            long captured = Fields.uint32(s.bytes, i + 8, swap);
-            long original = Fields.uint32(s.bytes, i + 12, swap);
-            if (fraction >= (nanos ? 1_000_000_000L : 1_000_000L) || captured > PcapReader.MAX_CAPTURED_LENGTH
-                    || original < captured || captured < 14) {
+            long captured = header.capturedLength(s.bytes, i);
+            if (!header.plausible(s.bytes, i) || captured > PcapReader.MAX_CAPTURED_LENGTH
+                    || header.wireLength(s.bytes, i) < captured || captured < 14) {
                 return false;
             }
             p += HEADER + captured;
@@ -317,7 +313,7 @@ public final class SegmentedPcapReader {
             }
             if (p + HEADER > s.copyEnd && !extend(s, p + TAIL)) break;
             int i = (int) (p - s.copyStart);
-            long captured = Fields.uint32(a, i + 8, swap);
+            long captured = header.capturedLength(a, i);
             if (captured > PcapReader.MAX_CAPTURED_LENGTH) {
                 s.damage = PcapReader.tooLong(p, captured);
                 break;
@@ -356,12 +352,8 @@ public final class SegmentedPcapReader {
         ByteBuffer view = s.views[shard];
         for (int k = 0; k < count; k++) {
             int i = list[k];
-            long seconds = Fields.uint32(a, i, swap);
-            long fraction = Fields.uint32(a, i + 4, swap);
-            int captured = (int) Fields.uint32(a, i + 8, swap);
-            long original = Fields.uint32(a, i + 12, swap);
-            long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
-            handler.onPacket(micros, linkType, view, i + HEADER, captured, (int) Math.min(original, Integer.MAX_VALUE));
+            handler.onPacket(header.timestampMicros(a, i), linkType, view, i + HEADER, (int) header.capturedLength(a, i),
+                    header.wireLength(a, i));
         }
     }
 

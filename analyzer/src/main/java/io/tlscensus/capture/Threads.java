@@ -1,6 +1,6 @@
 package io.tlscensus.capture;
 
-/** Joining the threads that read one run (capture and cli both start them). */
+/** Joining the threads that read one run, and their failures (capture and cli both start them). */
 public final class Threads {
     private Threads() {
     }
@@ -19,5 +19,11 @@ public final class Threads {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** A thread's failure, thrown on the calling thread; nothing when there was none. */
+    public static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
+        if (failure instanceof Error) throw (Error) failure;
     }
 }

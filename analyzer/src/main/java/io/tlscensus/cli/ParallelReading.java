@@ -146,7 +146,7 @@ final class ParallelReading {
             threads[i].start();
         }
         Threads.joinAll(threads);
-        for (Worker w : workers) rethrow(w.failure);
+        for (Worker w : workers) Threads.rethrow(w.failure);
     }
 
     /** Adds a worker's aggregates to the run's, once its thread has ended. */
@@ -194,11 +194,5 @@ final class ParallelReading {
                 failure = e;
             }
         }
-    }
-
-    /** A worker thread's failure, thrown on the calling thread; nothing when there was none. */
-    static void rethrow(Throwable failure) {
-        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
-        if (failure instanceof Error) throw (Error) failure;
     }
 }

@@ -64,7 +64,7 @@ final class ShardPipeline implements PacketHandler {
     void finish() {
         for (Ring r : rings) r.close();
         Threads.joinAll(threads);
-        for (Ring r : rings) ParallelReading.rethrow(r.failure);
+        for (Ring r : rings) Threads.rethrow(r.failure);
     }
 
     private static final class Ring {

@@ -1,5 +1,6 @@
 package io.tlscensus.decode;
 
+import io.tlscensus.capture.Bytes;
 import io.tlscensus.capture.LinkType;
 
 import java.nio.ByteBuffer;
@@ -455,15 +456,12 @@ public final class PacketDecoder {
 
     private int u16(int p) {
         if (p + 2 > copiedEnd) copyAll(p + 2);
-        int i = p + delta;
-        return (bytes[i] & 0xff) << 8 | bytes[i + 1] & 0xff;
+        return Bytes.u16(bytes, p + delta);
     }
 
     private int i32(int p) {
         if (p + 4 > copiedEnd) copyAll(p + 4);
-        int i = p + delta;
-        byte[] a = bytes;
-        return a[i] << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | a[i + 3] & 0xff;
+        return Bytes.i32(bytes, p + delta);
     }
 
     private long u32(int p) {
@@ -471,6 +469,7 @@ public final class PacketDecoder {
     }
 
     private long i64(int p) {
-        return (long) i32(p) << 32 | u32(p + 4);
+        if (p + 8 > copiedEnd) copyAll(p + 8);
+        return Bytes.i64(bytes, p + delta);
     }
 }

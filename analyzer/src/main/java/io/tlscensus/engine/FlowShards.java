@@ -1,5 +1,6 @@
 package io.tlscensus.engine;
 
+import io.tlscensus.capture.Bytes;
 import io.tlscensus.capture.LinkType;
 
 import java.nio.ByteBuffer;
@@ -51,20 +52,20 @@ public final class FlowShards {
 
     /** As above; {@code len} at least 38 bytes of an Ethernet frame at {@code off} in {@code a}. */
     private static int fastOwner(byte[] a, int off, int len, int shards) {
-        int type = u16(a, off + 12);
+        int type = Bytes.u16(a, off + 12);
         int ip = off + 14;
         if (type == 0x0800) {
             int vihl = a[ip];
             if ((vihl & 0xf0) != 0x40) return -1;
             int ihl = (vihl & 0x0f) << 2;
             int protocol = a[ip + 9];
-            if (ihl < 20 || (protocol != 6 && protocol != 17) || (u16(a, ip + 6) & 0x3fff) != 0) return -1;
+            if (ihl < 20 || (protocol != 6 && protocol != 17) || (Bytes.u16(a, ip + 6) & 0x3fff) != 0) return -1;
             int l4 = ip + ihl;
             if (l4 + 4 > off + len) return -1;
-            int sp = u16(a, l4), dp = u16(a, l4 + 2);
+            int sp = Bytes.u16(a, l4), dp = Bytes.u16(a, l4 + 2);
             if (protocol == 17 && isTunnelPort(dp)) return -1;
-            long src = IPV4_MAPPED_PREFIX | (i32(a, ip + 12) & 0xffffffffL);
-            long dst = IPV4_MAPPED_PREFIX | (i32(a, ip + 16) & 0xffffffffL);
+            long src = IPV4_MAPPED_PREFIX | (Bytes.i32(a, ip + 12) & 0xffffffffL);
+            long dst = IPV4_MAPPED_PREFIX | (Bytes.i32(a, ip + 16) & 0xffffffffL);
             return owner(0, src, sp, 0, dst, dp, shards);
         }
         if (type == 0x86dd) {
@@ -72,23 +73,11 @@ public final class FlowShards {
             if ((a[ip] & 0xf0) != 0x60 || (next != 6 && next != 17)) return -1;
             int l4 = ip + 40;
             if (l4 + 4 > off + len) return -1;
-            int sp = u16(a, l4), dp = u16(a, l4 + 2);
+            int sp = Bytes.u16(a, l4), dp = Bytes.u16(a, l4 + 2);
             if (next == 17 && isTunnelPort(dp)) return -1;
-            return owner(i64(a, ip + 8), i64(a, ip + 16), sp, i64(a, ip + 24), i64(a, ip + 32), dp, shards);
+            return owner(Bytes.i64(a, ip + 8), Bytes.i64(a, ip + 16), sp, Bytes.i64(a, ip + 24), Bytes.i64(a, ip + 32), dp, shards);
         }
         return -1;
-    }
-
-    private static int u16(byte[] a, int i) {
-        return (a[i] & 0xff) << 8 | a[i + 1] & 0xff;
-    }
-
-    private static int i32(byte[] a, int i) {
-        return a[i] << 24 | (a[i + 1] & 0xff) << 16 | (a[i + 2] & 0xff) << 8 | a[i + 3] & 0xff;
-    }
-
-    private static long i64(byte[] a, int i) {
-        return (long) i32(a, i) << 32 | (i32(a, i + 4) & 0xffffffffL);
     }
 
     private static boolean isTunnelPort(int port) {

@@ -1,6 +1,8 @@
 package io.tlscensus.capture;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -53,24 +55,17 @@ class ByteWindowTest {
         }
     }
 
-    @Test
-    void mappedWithTinyWindow() throws Exception {
-        exercise(mapped(64, false));
+    /** Through the heap chunk (stable false) and the mapping itself (stable true). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void mappedWithTinyWindow(boolean stable) throws Exception {
+        exercise(mapped(64, stable));
     }
 
-    @Test
-    void mappedWithWholeFileWindow() throws Exception {
-        exercise(mapped(MappedFileWindow.DEFAULT_WINDOW_BYTES, false));
-    }
-
-    @Test
-    void stableMappedWithTinyWindow() throws Exception {
-        exercise(mapped(64, true));
-    }
-
-    @Test
-    void stableMappedWithWholeFileWindow() throws Exception {
-        exercise(mapped(MappedFileWindow.DEFAULT_WINDOW_BYTES, true));
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void mappedWithWholeFileWindow(boolean stable) throws Exception {
+        exercise(mapped(MappedFileWindow.DEFAULT_WINDOW_BYTES, stable));
     }
 
     @Test

@@ -81,6 +81,21 @@ final class Reading {
         return capturedLength % 4 == 3 ? -1 : capturedLength % SHARDS;
     }
 
+    /** One handler per shard, each adding the packets it gets to its own list in {@code into}. */
+    static PacketHandler[] collectors(int shards, List<List<Packet>> into) {
+        PacketHandler[] handlers = new PacketHandler[shards];
+        for (int k = 0; k < shards; k++) {
+            List<Packet> mine = new ArrayList<>();
+            into.add(mine);
+            handlers[k] = (ts, linkType, buffer, offset, capturedLength, originalLength) -> {
+                byte[] data = new byte[capturedLength];
+                buffer.get(offset, data);
+                mine.add(new Packet(ts, linkType, data, originalLength));
+            };
+        }
+        return handlers;
+    }
+
     private static Result readSegmented(byte[] stored, Mode mode, Path tempDir) throws IOException {
         Result sequential = readOrThrow(stored, Mode.MAPPED, tempDir);
         Path file = Files.createTempFile(tempDir, "capture", ".bin");
@@ -92,16 +107,7 @@ final class Reading {
             return new Result(List.of(), e, -2, -2);
         }
         List<List<Packet>> shards = new ArrayList<>();
-        PacketHandler[] handlers = new PacketHandler[SHARDS];
-        for (int k = 0; k < SHARDS; k++) {
-            List<Packet> mine = new ArrayList<>();
-            shards.add(mine);
-            handlers[k] = (ts, linkType, buffer, offset, capturedLength, originalLength) -> {
-                byte[] data = new byte[capturedLength];
-                buffer.get(offset, data);
-                mine.add(new Packet(ts, linkType, data, originalLength));
-            };
-        }
+        PacketHandler[] handlers = collectors(SHARDS, shards);
         CaptureFormatException damage = null;
         boolean split;
         try (source) {

@@ -38,18 +38,9 @@ class SegmentedPcapReaderTest {
         return outer.toByteArray();
     }
 
-    private List<List<String>> readSplit(Path file, int shards, int segmentBytes, int[] rewalks) throws Exception {
-        List<List<String>> got = new ArrayList<>();
-        PacketHandler[] handlers = new PacketHandler[shards];
-        for (int k = 0; k < shards; k++) {
-            List<String> mine = new ArrayList<>();
-            got.add(mine);
-            handlers[k] = (ts, link, b, off, len, orig) -> {
-                byte[] data = new byte[len];
-                b.get(off, data);
-                mine.add(ts + " " + java.util.HexFormat.of().formatHex(data));
-            };
-        }
+    private List<List<Reading.Packet>> readSplit(Path file, int shards, int segmentBytes, int[] rewalks) throws Exception {
+        List<List<Reading.Packet>> got = new ArrayList<>();
+        PacketHandler[] handlers = Reading.collectors(shards, got);
         try (CaptureSource source = Captures.open(file)) {
             WindowedCaptureSource windowed = (WindowedCaptureSource) source;
             assertTrue(windowed.readSharded(handlers, (link, b, off, len) -> (len / 7) % shards, segmentBytes));
@@ -58,32 +49,20 @@ class SegmentedPcapReaderTest {
         return got;
     }
 
-    private List<String> readSequentially(Path file) throws Exception {
-        List<String> got = new ArrayList<>();
-        try (CaptureSource source = Captures.open(file)) {
-            source.readAll((ts, link, b, off, len, orig) -> {
-                byte[] data = new byte[len];
-                b.get(off, data);
-                got.add(ts + " " + java.util.HexFormat.of().formatHex(data));
-            });
-        }
-        return got;
-    }
-
     @Test
     void wrongGuessesInsideCapturedCapturesAreWalkedAgain() throws Exception {
         Path file = Files.write(temp.resolve("captures.pcap"), captureOfCaptures(300));
-        List<String> all = readSequentially(file);
+        Reading.Result sequential = Reading.read(Files.readAllBytes(file), Reading.Mode.MAPPED, temp);
+        List<Reading.Packet> all = sequential.packets();
         for (int segment : new int[] {64, 333, 1000, 4096}) {
             for (int shards = 2; shards <= 3; shards++) {
                 int[] rewalks = new int[1];
-                List<List<String>> split = readSplit(file, shards, segment, rewalks);
+                List<List<Reading.Packet>> split = readSplit(file, shards, segment, rewalks);
                 int total = 0;
                 for (int k = 0; k < shards; k++) {
-                    List<String> expected = new ArrayList<>();
-                    for (String p : all) {
-                        int len = (p.length() - p.indexOf(' ') - 1) / 2;
-                        if ((len / 7) % shards == k) expected.add(p);
+                    List<Reading.Packet> expected = new ArrayList<>();
+                    for (Reading.Packet p : all) {
+                        if ((p.capturedLength() / 7) % shards == k) expected.add(p);
                     }
                     assertEquals(expected, split.get(k), "segment " + segment + ", shard " + k + " of " + shards);
                     total += split.get(k).size();
