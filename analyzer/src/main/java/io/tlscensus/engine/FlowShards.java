@@ -28,7 +28,7 @@ public final class FlowShards {
     public static int owner(long hi1, long lo1, int port1, long hi2, long lo2, int port2, int shards) {
         long h = (lo1 + lo2) * 0x9E3779B97F4A7C15L;
         h = (h ^ (hi1 + hi2) ^ (lo1 ^ lo2)) * 0x9E3779B97F4A7C15L;
-        return (int) ((h >>> 33) % shards);
+        return (int) (h >>> 33) % shards; // an int remainder: C1 calls a runtime routine for a long one
     }
 
     /** Ethernet, IPv4 with the longest options or IPv6, and the ports. */
