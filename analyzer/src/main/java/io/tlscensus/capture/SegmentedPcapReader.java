@@ -22,10 +22,13 @@ import java.util.Arrays;
  * sequential read would end it, with the same message, after every packet before it.
  */
 public final class SegmentedPcapReader {
-    /** Which shard a packet is for: 0..N-1, or -1 for every shard (each keeps what is its own). */
+    /**
+     * Which shard a packet is for: 0..N-1, or -1 for every shard (each keeps what is its own). The
+     * frame is read from the segment's array in place (a plain array for C1, see PacketDecoder).
+     */
     @FunctionalInterface
     public interface Sharder {
-        int shardOf(int linkType, ByteBuffer buffer, int offset, int capturedLength);
+        int shardOf(int linkType, byte[] frame, int offset, int capturedLength);
     }
 
     static final int DEFAULT_SEGMENT_BYTES = 2 << 20;
@@ -304,7 +307,6 @@ public final class SegmentedPcapReader {
         long segEnd = Math.min(fileSize, segmentStart(s.index) + segmentBytes);
         long p = from;
         byte[] a = s.bytes;
-        ByteBuffer view = s.views[0];
         while (p < segEnd) {
             long left = fileSize - p;
             if (left < HEADER) {
@@ -323,7 +325,7 @@ public final class SegmentedPcapReader {
                 break;
             }
             if (p + HEADER + captured > s.copyEnd && !extend(s, p + TAIL)) break;
-            int shard = sharder.shardOf(linkType, view, i + HEADER, (int) captured);
+            int shard = sharder.shardOf(linkType, a, i + HEADER, (int) captured);
             if (shard < 0) {
                 for (int k = 0; k < shards; k++) s.add(k, i);
             } else {

@@ -98,7 +98,7 @@ final class ParallelReading {
         // Plain pcap: every thread walks part of the file and follows its own shard
         // (SegmentedPcapReader). Otherwise one thread walks and hands packets on (ShardPipeline),
         // whose rings hold them after the reader's call: stable buffers.
-        SegmentedPcapReader.Sharder sharder = (link, b, off, len) -> FlowShards.fastOwner(link, b, off, len, shards);
+        SegmentedPcapReader.Sharder sharder = (link, a, off, len) -> FlowShards.fastOwner(link, a, off, len, shards);
         run.readInput(input, source -> {
             if (source.readSharded(engines, sharder)) return;
             ShardPipeline pipeline = new ShardPipeline(engines, input);

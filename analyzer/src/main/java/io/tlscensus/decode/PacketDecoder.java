@@ -96,6 +96,10 @@ public final class PacketDecoder {
     private int sourceOffset;
     private int sourceLength;
     private byte[] scratch = new byte[COPIED_HEADER_BYTES];
+    /** The last heap buffer seen, its array and offset: asking a ByteBuffer is a virtual call under C1. */
+    private ByteBuffer heapBuffer;
+    private byte[] heapArray;
+    private int heapDelta;
 
     /**
      * Decodes the packet at {@code off} in {@code b}; offsets in the fields ({@link #payloadOffset})
@@ -417,9 +421,18 @@ public final class PacketDecoder {
     }
 
     private void use(ByteBuffer b, int off, int len) {
+        if (b == heapBuffer) { // readers hand the same buffer packet after packet
+            bytes = heapArray;
+            delta = heapDelta;
+            copiedEnd = Integer.MAX_VALUE;
+            return;
+        }
         if (b.hasArray()) {
-            bytes = b.array();
-            delta = b.arrayOffset();
+            heapBuffer = b;
+            heapArray = b.array();
+            heapDelta = b.arrayOffset();
+            bytes = heapArray;
+            delta = heapDelta;
             copiedEnd = Integer.MAX_VALUE;
             return;
         }

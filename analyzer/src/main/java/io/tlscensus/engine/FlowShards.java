@@ -43,15 +43,16 @@ public final class FlowShards {
      */
     public static int fastOwner(int linkType, ByteBuffer b, int off, int len, int shards) {
         if (linkType != LinkType.ETHERNET || len < 14 + 20 + 4) return -1;
-        if (b.hasArray()) return fastOwner(b.array(), b.arrayOffset() + off, len, shards);
+        if (b.hasArray()) return fastOwner(linkType, b.array(), b.arrayOffset() + off, len, shards);
         byte[] copy = HEADER_COPY.get();
         int n = Math.min(len, FAST_HEADER_BYTES);
         b.get(off, copy, 0, n);
-        return fastOwner(copy, 0, n, shards);
+        return fastOwner(linkType, copy, 0, n, shards);
     }
 
-    /** As above; {@code len} at least 38 bytes of an Ethernet frame at {@code off} in {@code a}. */
-    private static int fastOwner(byte[] a, int off, int len, int shards) {
+    /** As above, for a frame of {@code len} bytes at {@code off} in {@code a}. */
+    public static int fastOwner(int linkType, byte[] a, int off, int len, int shards) {
+        if (linkType != LinkType.ETHERNET || len < 14 + 20 + 4) return -1;
         int type = Bytes.u16(a, off + 12);
         int ip = off + 14;
         if (type == 0x0800) {

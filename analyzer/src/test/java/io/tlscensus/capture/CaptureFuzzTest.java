@@ -122,7 +122,7 @@ class CaptureFuzzTest {
         }
     }
 
-    private static int shardOf(int linkType, ByteBuffer buffer, int offset, int capturedLength) {
+    private static int shardOf(int linkType, byte[] frame, int offset, int capturedLength) {
         return capturedLength % 4 == 3 ? -1 : capturedLength % 3;
     }
 
