@@ -12,13 +12,17 @@ import java.util.List;
  * One engine's handshakes in flight: makes, parks and unparks them, shares what connections
  * repeat, and charges what they hold to the run's {@link MemoryBudget}.
  *
- * <p>A TCP handshake is parked after every packet that leaves it holding no bytes (the usual case:
- * a whole ClientHello read, the answer not yet here), and unparked by the next packet with payload.
- * Parked, it costs its flow a reference to a {@link Parked} shared by the connections of the same
- * client stack, a reference to its SNI (shared when repeated) and its extension order. Measured
- * with 1,000,000 handshakes in flight ({@code scripts/BenchCapture.java --hello-only}): 0.88 KB a
- * handshake before (record, two parsers, reassembler, SNI and ALPN strings and lists, fingerprint
- * inputs), now the flow's 112 bytes and its table slots, plus what is not shared.
+ * <p>Up to {@link EngineLimits#liveHandshakes} handshakes an engine (1,024) stay live between packets while the run's
+ * budget is less than half used: parking and unparking cost more than the rest of a connection's
+ * handshake (a third of the time of a capture of short connections), and a capture seldom has more
+ * in flight. Beyond that, a TCP handshake is parked after every packet that leaves it holding no
+ * bytes (the usual case: a whole ClientHello read, the answer not yet here), and unparked by the
+ * next packet with payload. Parked, it costs its flow a reference to a {@link Parked} shared by the
+ * connections of the same client stack, a reference to its SNI (shared when repeated) and its
+ * extension order. Measured with 1,000,000 handshakes in flight ({@code scripts/BenchCapture.java
+ * --hello-only}): 0.88 KB a handshake live (record, two parsers, reassembler, SNI and ALPN strings
+ * and lists, fingerprint inputs), parked the flow's 112 bytes and its table slots, plus what is not
+ * shared. Parking loses nothing: the record comes back the same.
  */
 final class Handshakes {
     /** Object sizes with compressed references and 8-byte alignment (JDK 17, {@code jmap -histo}). */
@@ -94,6 +98,7 @@ final class Handshakes {
 
     private final int scanLimit;
     private final int maxReassembly;
+    private final int liveWindow;
     private final MemoryBudget budget;
     private final Interner<String> snis = new Interner<>(STRINGS, 1 << 15, 1024);
     private final Interner<String> names = new Interner<>(STRINGS, 1 << 10, 1024);
@@ -103,10 +108,13 @@ final class Handshakes {
     private final Parked[] parked = new Parked[1 << 14];
     /** Bytes of the interning tables charged so far (they only grow). */
     private long tableBytes;
+    /** Handshakes of this engine's flows that are live ({@link Handshake}s, not parked). */
+    private int live;
 
     Handshakes(EngineLimits limits, MemoryBudget budget) {
         this.scanLimit = limits.scanLimitBytes;
         this.maxReassembly = limits.maxReassemblyBytes;
+        this.liveWindow = limits.liveHandshakes;
         this.budget = budget;
         // The direct-mapped array and what its slots keep alive unreferenced (parts all shared: PARKED_BYTES each).
         budget.addBytes(16L + (4L + PARKED_BYTES) * parked.length);
@@ -140,6 +148,7 @@ final class Handshakes {
             h = new Handshake(new ConnectionRecord());
         }
         f.hs = h;
+        live++;
         recharge(h);
         return h;
     }
@@ -152,11 +161,12 @@ final class Handshakes {
     }
 
     /**
-     * Parks the flow's TCP handshake if it holds no bytes; else leaves it live and up to date in
-     * the budget.
+     * Parks the flow's TCP handshake if it holds no bytes and the engine is past its
+     * live window (or the budget is half used); else leaves it live and up to date in the budget.
      */
     void parkOrRecharge(TlsFlow f, Handshake h) {
-        if (h.dtls != null || h.quic != null || !canPark(h.parser0, h.stream0) || !canPark(h.parser1, h.stream1)) {
+        if ((live <= liveWindow && budget.bytes() < budget.maxBytes() / 2)
+                || h.dtls != null || h.quic != null || !canPark(h.parser0, h.stream0) || !canPark(h.parser1, h.stream1)) {
             recharge(h);
             chargeTables();
             return;
@@ -200,6 +210,7 @@ final class Handshakes {
         h.charged = 0;
         if (p.refs++ == 0) budget.addBytes(p.bytes);
         f.hs = p;
+        live--;
         f.sni = sni;
         f.order = order;
         chargeTables();
@@ -216,8 +227,12 @@ final class Handshakes {
     /** Drops the flow's handshake and gives back what it was charged. */
     void release(TlsFlow f) {
         Object hs = f.hs;
-        if (hs instanceof Handshake) budget.addBytes(-((Handshake) hs).charged);
-        else if (hs instanceof Parked) unpark(f, (Parked) hs);
+        if (hs instanceof Handshake) {
+            budget.addBytes(-((Handshake) hs).charged);
+            live--;
+        } else if (hs instanceof Parked) {
+            unpark(f, (Parked) hs);
+        }
         f.hs = null;
     }
 
