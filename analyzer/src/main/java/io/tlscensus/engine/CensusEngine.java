@@ -108,15 +108,16 @@ public final class CensusEngine implements PacketHandler {
      * never complete, whatever they hold, ends in counted evictions, not in an OutOfMemoryError.
      */
     private void account(TlsFlow f) {
-        if (flows.created() != flowsCharged) {
-            long n = flows.created() - flowsCharged;
-            flowsCharged = flows.created();
-            budget.addFlows(n);
-            budget.addBytes(n * MemoryBudget.FLOW_BYTES);
-            int capacity = flows.capacity(); // it only grows
-            budget.addBytes((long) MemoryBudget.REF_BYTES * (capacity - capacityCharged));
-            capacityCharged = capacity;
-        }
+        // Only a new flow adds to the budget here (handshake bytes are charged, and room made, where
+        // they grow): a packet of a known flow does not read the budget, which other threads write.
+        if (flows.created() == flowsCharged) return;
+        long n = flows.created() - flowsCharged;
+        flowsCharged = flows.created();
+        budget.addFlows(n);
+        budget.addBytes(n * MemoryBudget.FLOW_BYTES);
+        int capacity = flows.capacity(); // it only grows
+        budget.addBytes((long) MemoryBudget.REF_BYTES * (capacity - capacityCharged));
+        capacityCharged = capacity;
         makeRoom(f);
     }
 
