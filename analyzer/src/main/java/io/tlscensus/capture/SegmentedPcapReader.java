@@ -31,7 +31,12 @@ public final class SegmentedPcapReader {
         int shardOf(int linkType, byte[] frame, int offset, int capturedLength);
     }
 
-    static final int DEFAULT_SEGMENT_BYTES = 2 << 20;
+    /**
+     * 1 MiB: a segment's walk and its own shard's delivery then mostly hit the walker's L2 cache
+     * (2 threads, reading phase: 0.72 s median against 0.81 s with 2 MiB segments; 512 KiB the same
+     * as 1 MiB). Smaller ones add boundaries.
+     */
+    static final int DEFAULT_SEGMENT_BYTES = 1 << 20;
     /** A segment and its tail must fit one mapping (2 GiB). */
     static final int MAX_SEGMENT_BYTES = 1 << 30;
     /** Records that must follow each other for a guessed segment start. */
@@ -50,7 +55,7 @@ public final class SegmentedPcapReader {
     private final PcapReader header;
     private final int linkType;
     private final long segments;
-    /** Mapped regions hold whole segments, about this many bytes (128 segments of the default size). */
+    /** Mapped regions hold whole segments, about this many bytes (256 segments of the default size). */
     private static final int REGION_BYTES = 256 << 20;
     private final int segmentsPerRegion;
     private long regionIndex = -1;

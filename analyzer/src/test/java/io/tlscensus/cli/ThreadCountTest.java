@@ -45,7 +45,7 @@ class ThreadCountTest {
     }
 
     /**
-     * Plain pcap files are split into segments walked by every thread (2 MiB by default, so the
+     * Plain pcap files are split into segments walked by every thread (1 MiB by default, so the
      * files here are read whole by one thread): cut into 4 KiB segments, every boundary case
      * (records across segment ends, guessed starts, flows across segments) meets real traffic.
      */
