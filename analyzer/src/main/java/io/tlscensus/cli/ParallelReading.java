@@ -96,8 +96,8 @@ final class ParallelReading {
             engines[s] = workers[s].engine;
         }
         // Plain pcap: every thread walks part of the file and follows its own shard
-        // (SegmentedPcapReader). Otherwise one thread walks and hands packets on (ShardPipeline),
-        // whose rings hold them after the reader's call: stable buffers.
+        // (SegmentedPcapReader). Otherwise one thread walks and hands packets on (ShardPipeline,
+        // which copies them into its rings: the reader's chunk is reused after each call).
         SegmentedPcapReader.Sharder sharder = (link, a, off, len) -> FlowShards.fastOwner(link, a, off, len, shards);
         run.readInput(input, source -> {
             if (source.readSharded(engines, sharder)) return;
@@ -110,7 +110,7 @@ final class ParallelReading {
             }
         }, name -> {
             for (CensusEngine e : engines) e.beginInput(name);
-        }, () -> endInParallel(workers), progress, true, true);
+        }, () -> endInParallel(workers), progress, true, false);
         for (Worker w : workers) merge(w);
         sumShards(workers, total);
     }

@@ -18,12 +18,16 @@ import java.util.concurrent.locks.LockSupport;
  * packets in file order. N shards are N threads: on 2 cores, a reader of its own beside two
  * workers left three threads fighting for two cores.
  *
- * <p>The rings hold references to the mapped buffers: a window the reader has moved past stays
- * mapped while a slot still refers to it (Java unmaps a mapping only when it is unreachable).
+ * <p>Each ring copies its packets into a heap arena of its own, where its worker decodes them as
+ * plain arrays: the reader's buffer is reused once its call returns, and decoding a mapped buffer
+ * in place made 2 threads slower than one under C1 (pcapng, 2 cores: 1.1 s against 0.75 s;
+ * README, Performance).
  */
 final class ShardPipeline implements PacketHandler {
     private static final int RING = 1 << 10;
     private static final int BATCH = 64;
+    /** Bytes of packets a ring holds: several of the largest (256 KiB), and within the L2/L3 reach. */
+    private static final int ARENA = 4 << 20;
 
     /** Shard 0, run by the reading thread. */
     private final CensusEngine inline;
@@ -71,8 +75,13 @@ final class ShardPipeline implements PacketHandler {
         final CensusEngine engine;
         final long[] ts = new long[RING];
         final int[] link = new int[RING];
-        final ByteBuffer[] buffer = new ByteBuffer[RING];
         final int[] offset = new int[RING];
+        /** Where each packet's bytes end in the arena, counted from the start of the run (with wrap gaps). */
+        final long[] end = new long[RING];
+        final byte[] arena = new byte[ARENA];
+        /** The worker's view of the arena (decoders may move its position and limit). */
+        final ByteBuffer arenaView = ByteBuffer.wrap(arena);
+        long written;
         final int[] captured = new int[RING];
         final int[] original = new int[RING];
         /** Slots written (by the reader) and slots consumed (by the worker); release/acquire ordered. */
@@ -80,11 +89,13 @@ final class ShardPipeline implements PacketHandler {
         final AtomicLong head = new AtomicLong();
         final AtomicLong published = new AtomicLong();
         final AtomicLong tail = new AtomicLong();
+        /** Arena bytes the worker is done with (the end of the last packet it handled). */
+        final AtomicLong consumed = new AtomicLong();
         long cachedTail;
+        long cachedConsumed;
         volatile boolean closed;
         volatile Thread waiting;
         volatile Throwable failure;
-        private final OwnView view = new OwnView();
 
         Ring(CensusEngine engine) {
             this.engine = engine;
@@ -92,19 +103,30 @@ final class ShardPipeline implements PacketHandler {
 
         void put(long t, int l, ByteBuffer b, int o, int c, int orig) {
             long h = head.getPlain();
-            if (h - cachedTail == RING) {
+            int at = (int) (written % ARENA);
+            long start = at + c > ARENA ? written + ARENA - at : written; // a packet never wraps
+            if (h - cachedTail == RING || start + c - cachedConsumed > ARENA) {
                 int spins = 0;
-                while (h - (cachedTail = tail.getAcquire()) == RING) {
+                while (h - (cachedTail = tail.getAcquire()) == RING
+                        || start + c - (cachedConsumed = consumed.getAcquire()) > ARENA) {
                     if (failure != null) return; // the worker died: finish() reports it
-                    if (++spins < 10) Thread.onSpinWait();
-                    else LockSupport.parkNanos(50_000);
+                    if (++spins < 10) {
+                        Thread.onSpinWait();
+                    } else {
+                        publish(h); // the worker may be waiting for packets not yet published
+                        LockSupport.parkNanos(50_000);
+                    }
                 }
             }
             int i = (int) h & (RING - 1);
+            int index = (int) (start % ARENA);
+            if (b.hasArray()) System.arraycopy(b.array(), b.arrayOffset() + o, arena, index, c);
+            else b.get(o, arena, index, c);
+            written = start + c;
             ts[i] = t;
             link[i] = l;
-            buffer[i] = b;
-            offset[i] = o;
+            offset[i] = index;
+            end[i] = written;
             captured[i] = c;
             original[i] = orig;
             head.setPlain(h + 1);
@@ -138,14 +160,19 @@ final class ShardPipeline implements PacketHandler {
                     }
                     for (; t < h; t++) {
                         int i = (int) t & (RING - 1);
-                        engine.onPacket(ts[i], link[i], view.of(buffer[i]), offset[i], captured[i], original[i]);
-                        if ((t & 255) == 255) tail.setRelease(t + 1);
+                        engine.onPacket(ts[i], link[i], arenaView, offset[i], captured[i], original[i]);
+                        if ((t & 255) == 255) release(t + 1, end[i]);
                     }
-                    tail.setRelease(t);
+                    release(t, end[(int) (t - 1) & (RING - 1)]);
                 }
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
+        }
+
+        private void release(long slots, long bytes) {
+            consumed.setRelease(bytes);
+            tail.setRelease(slots);
         }
 
         private void idle(long t) {
