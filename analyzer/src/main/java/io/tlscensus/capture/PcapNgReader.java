@@ -51,56 +51,86 @@ final class PcapNgReader {
     }
 
     void readAll(PacketHandler handler) throws IOException, CaptureFormatException {
-        long offset = 0;
-        while (true) {
-            int got = window.request(offset, BLOCK_HEADER_BYTES);
-            if (got == 0) {
-                return;
-            }
-            if (got < BLOCK_HEADER_BYTES) {
-                throw new CaptureFormatException("truncated pcapng block header at offset " + offset + ": "
-                        + BLOCK_HEADER_BYTES + " bytes needed, " + got + " left", offset);
-            }
-            ByteBuffer b = window.buffer();
-            int i = window.index(offset);
-            if (b.getInt(i) == SECTION_HEADER) {
-                // The type reads the same in both orders; the byte-order magic decides how to read the length.
-                int magic = b.getInt(i + 8);
-                if (magic == BYTE_ORDER_MAGIC) {
-                    swap = false;
-                } else if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
-                    swap = true;
-                } else {
-                    throw new CaptureFormatException(String.format(
-                            "pcapng section header at offset %d has byte-order magic 0x%08x", offset, magic), offset);
-                }
-            }
-            int type = Fields.int32(b, i, swap);
-            long length = Fields.uint32(b, i + 4, swap);
-            if (length % 4 != 0 || length < BLOCK_HEADER_BYTES) {
-                throw new CaptureFormatException("pcapng block at offset " + offset + " has length " + length
-                        + " (must be a multiple of 4, >= 12)", offset);
-            }
-            if (isParsed(type)) {
-                if (length > MAX_PARSED_BLOCK_BYTES) {
-                    throw new CaptureFormatException(blockName(type) + " at offset " + offset + " has length " + length
-                            + " (more than " + MAX_PARSED_BLOCK_BYTES + ")", offset);
-                }
-                got = window.request(offset, (int) length);
-                if (got < length) {
-                    throw truncated(offset, length, got);
-                }
-                checkTrailingLength(offset, length, window.index(offset + length - 4));
-                parse(type, offset, (int) length, handler);
-            } else {
-                got = window.request(offset + length - 4, 4);
-                if (got < 4) {
-                    throw truncated(offset, length, window.remainingAfterShortRequest(offset));
-                }
-                checkTrailingLength(offset, length, window.index(offset + length - 4));
-            }
-            offset += length;
+        // One call per block, not one long loop: see PcapReader.readAll.
+        for (long offset = 0; offset >= 0; ) {
+            offset = block(handler, offset);
         }
+    }
+
+    /** Reads the block at {@code offset}; the next block's offset, or -1 at the end of the file. */
+    private long block(PacketHandler handler, long offset) throws IOException, CaptureFormatException {
+        int got = window.request(offset, BLOCK_HEADER_BYTES);
+        if (got == 0) {
+            return -1;
+        }
+        if (got < BLOCK_HEADER_BYTES) {
+            throw new CaptureFormatException("truncated pcapng block header at offset " + offset + ": "
+                    + BLOCK_HEADER_BYTES + " bytes needed, " + got + " left", offset);
+        }
+        ByteBuffer b = window.buffer();
+        use(b);
+        int i = window.index(offset);
+        if (int32(i) == SECTION_HEADER) {
+            // The type reads the same in both orders; the byte-order magic decides how to read the length.
+            int magic = b.getInt(i + 8);
+            if (magic == BYTE_ORDER_MAGIC) {
+                swap = false;
+            } else if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
+                swap = true;
+            } else {
+                throw new CaptureFormatException(String.format(
+                        "pcapng section header at offset %d has byte-order magic 0x%08x", offset, magic), offset);
+            }
+        }
+        int type = int32(i);
+        long length = uint32(i + 4);
+        if (length % 4 != 0 || length < BLOCK_HEADER_BYTES) {
+            throw new CaptureFormatException("pcapng block at offset " + offset + " has length " + length
+                    + " (must be a multiple of 4, >= 12)", offset);
+        }
+        if (isParsed(type)) {
+            if (length > MAX_PARSED_BLOCK_BYTES) {
+                throw new CaptureFormatException(blockName(type) + " at offset " + offset + " has length " + length
+                        + " (more than " + MAX_PARSED_BLOCK_BYTES + ")", offset);
+            }
+            got = window.request(offset, (int) length);
+            if (got < length) {
+                throw truncated(offset, length, got);
+            }
+            use(window.buffer());
+            checkTrailingLength(offset, length, window.index(offset + length - 4));
+            parse(type, offset, (int) length, handler);
+        } else {
+            got = window.request(offset + length - 4, 4);
+            if (got < 4) {
+                throw truncated(offset, length, window.remainingAfterShortRequest(offset));
+            }
+            use(window.buffer());
+            checkTrailingLength(offset, length, window.index(offset + length - 4));
+        }
+        return offset + length;
+    }
+
+    // The block header and packet fields are read from the window's array when it has one (the
+    // reused heap chunk): under C1 every ByteBuffer read is a call chain (see PacketDecoder).
+    private ByteBuffer current;
+    private byte[] array;
+    private int arrayOffset;
+
+    /** Makes {@code b} (the window's buffer after a request) the one the field reads below read. */
+    private void use(ByteBuffer b) {
+        if (b == current) return;
+        current = b;
+        array = b.hasArray() ? b.array() : null;
+        arrayOffset = b.hasArray() ? b.arrayOffset() : 0;
+    }
+
+    private int int32(int index) {
+        return array != null ? Fields.int32(array, arrayOffset + index, swap) : Fields.int32(current, index, swap);
+    }
+
+    private long uint32(int index) {
+        return Integer.toUnsignedLong(int32(index));
     }
 
     private static boolean isParsed(int type) {
@@ -114,7 +144,7 @@ final class PcapNgReader {
     }
 
     private void checkTrailingLength(long offset, long length, int trailerIndex) throws CaptureFormatException {
-        long trailing = Fields.uint32(window.buffer(), trailerIndex, swap);
+        long trailing = uint32(trailerIndex);
         if (trailing != length) {
             throw new CaptureFormatException("pcapng block at offset " + offset + " has length " + length
                     + " but trailing length " + trailing, offset);
@@ -129,7 +159,7 @@ final class PcapNgReader {
             case INTERFACE_DESCRIPTION -> addInterface(b, i, offset, length);
             case ENHANCED_PACKET -> {
                 requireLength(type, offset, length, 32);
-                long iface = Fields.uint32(b, i + 8, swap);
+                long iface = uint32(i + 8);
                 deliver(handler, type, offset, length, b, i, iface);
             }
             case OBSOLETE_PACKET -> {
@@ -139,7 +169,7 @@ final class PcapNgReader {
             case SIMPLE_PACKET -> {
                 requireLength(type, offset, length, 16);
                 requireInterface(type, offset, 0);
-                long wireLength = Fields.uint32(b, i + 8, swap);
+                long wireLength = uint32(i + 8);
                 // The block has no captured length (the wire length cut to the snaplen and the block)
                 // and no timestamp, which is delivered as 0.
                 long captured = Math.min(wireLength, length - 16);
@@ -158,9 +188,9 @@ final class PcapNgReader {
             throws CaptureFormatException {
         requireInterface(type, offset, iface);
         int n = (int) iface;
-        long timestamp = (Fields.uint32(b, i + 12, swap) << 32) | Fields.uint32(b, i + 16, swap);
-        long captured = Fields.uint32(b, i + 20, swap);
-        long wireLength = Fields.uint32(b, i + 24, swap);
+        long timestamp = (uint32(i + 12) << 32) | uint32(i + 16);
+        long captured = uint32(i + 20);
+        long wireLength = uint32(i + 24);
         if (captured > length - 32) {
             throw new CaptureFormatException(blockName(type) + " at offset " + offset + " has captured length "
                     + captured + ", more than its block length " + length + " holds", offset);
