@@ -26,8 +26,13 @@ import java.util.concurrent.locks.LockSupport;
 final class ShardPipeline implements PacketHandler {
     private static final int RING = 1 << 10;
     private static final int BATCH = 64;
-    /** Bytes of packets a ring holds: several of the largest (256 KiB), and within the L2/L3 reach. */
+    /** Bytes of packets a ring holds: several of the largest pcap records (256 KiB). */
     private static final int ARENA = 4 << 20;
+    /**
+     * A pcapng packet may be up to 16 MiB: one larger than this gets an array of its own instead
+     * (rare, so the allocation does not matter; waiting for arena room it could never get would).
+     */
+    private static final int LARGE = ARENA / 4;
 
     /** Shard 0, run by the reading thread. */
     private final CensusEngine inline;
@@ -78,6 +83,8 @@ final class ShardPipeline implements PacketHandler {
         final int[] offset = new int[RING];
         /** Where each packet's bytes end in the arena, counted from the start of the run (with wrap gaps). */
         final long[] end = new long[RING];
+        /** A {@link #LARGE} packet's own copy, else null. */
+        final ByteBuffer[] large = new ByteBuffer[RING];
         final byte[] arena = new byte[ARENA];
         /** The worker's view of the arena (decoders may move its position and limit). */
         final ByteBuffer arenaView = ByteBuffer.wrap(arena);
@@ -103,12 +110,13 @@ final class ShardPipeline implements PacketHandler {
 
         void put(long t, int l, ByteBuffer b, int o, int c, int orig) {
             long h = head.getPlain();
+            int inArena = c > LARGE ? 0 : c;
             int at = (int) (written % ARENA);
-            long start = at + c > ARENA ? written + ARENA - at : written; // a packet never wraps
-            if (h - cachedTail == RING || start + c - cachedConsumed > ARENA) {
+            long start = at + inArena > ARENA ? written + ARENA - at : written; // a packet never wraps
+            if (h - cachedTail == RING || start + inArena - cachedConsumed > ARENA) {
                 int spins = 0;
                 while (h - (cachedTail = tail.getAcquire()) == RING
-                        || start + c - (cachedConsumed = consumed.getAcquire()) > ARENA) {
+                        || start + inArena - (cachedConsumed = consumed.getAcquire()) > ARENA) {
                     if (failure != null) return; // the worker died: finish() reports it
                     if (++spins < 10) {
                         Thread.onSpinWait();
@@ -119,10 +127,19 @@ final class ShardPipeline implements PacketHandler {
                 }
             }
             int i = (int) h & (RING - 1);
-            int index = (int) (start % ARENA);
-            if (b.hasArray()) System.arraycopy(b.array(), b.arrayOffset() + o, arena, index, c);
-            else b.get(o, arena, index, c);
-            written = start + c;
+            int index;
+            if (inArena == c) {
+                index = (int) (start % ARENA);
+                if (b.hasArray()) System.arraycopy(b.array(), b.arrayOffset() + o, arena, index, c);
+                else b.get(o, arena, index, c);
+                written = start + c;
+                large[i] = null;
+            } else {
+                byte[] own = new byte[c];
+                b.get(o, own, 0, c);
+                large[i] = ByteBuffer.wrap(own);
+                index = 0;
+            }
             ts[i] = t;
             link[i] = l;
             offset[i] = index;
@@ -160,7 +177,8 @@ final class ShardPipeline implements PacketHandler {
                     }
                     for (; t < h; t++) {
                         int i = (int) t & (RING - 1);
-                        engine.onPacket(ts[i], link[i], arenaView, offset[i], captured[i], original[i]);
+                        ByteBuffer own = large[i];
+                        engine.onPacket(ts[i], link[i], own != null ? own : arenaView, offset[i], captured[i], original[i]);
                         if ((t & 255) == 255) release(t + 1, end[i]);
                     }
                     release(t, end[(int) (t - 1) & (RING - 1)]);
