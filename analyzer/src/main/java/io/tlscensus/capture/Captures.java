@@ -39,16 +39,7 @@ public final class Captures {
      * pipe or device path is streamed like stdin.
      */
     public static CaptureSource open(Path path) throws IOException, CaptureFormatException {
-        return open(path, false);
-    }
-
-    /**
-     * As {@link #open(Path)}; with {@code stableBuffers}, a mapped file hands the handler buffers
-     * that stay valid after the call (the mapping itself), for handlers that queue packets. Without,
-     * they are reused, which reads faster.
-     */
-    public static CaptureSource open(Path path, boolean stableBuffers) throws IOException, CaptureFormatException {
-        return open(path, MappedFileWindow.DEFAULT_WINDOW_BYTES, StreamWindow.DEFAULT_BUFFER_BYTES, stableBuffers);
+        return open(path, MappedFileWindow.DEFAULT_WINDOW_BYTES, StreamWindow.DEFAULT_BUFFER_BYTES);
     }
 
     /** Opens a capture arriving on a stream (stdin), plain or gzip; the source's name is "-". */
@@ -112,11 +103,6 @@ public final class Captures {
 
     static CaptureSource open(Path path, int windowBytes, int streamBufferBytes)
             throws IOException, CaptureFormatException {
-        return open(path, windowBytes, streamBufferBytes, false);
-    }
-
-    static CaptureSource open(Path path, int windowBytes, int streamBufferBytes, boolean stableBuffers)
-            throws IOException, CaptureFormatException {
         String name = path.toString();
         if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
             // A pipe (/dev/stdin, a shell's <(...)) has no size and cannot be mapped: stream it. Not
@@ -141,7 +127,7 @@ public final class Captures {
                 throw new CaptureFormatException("not a capture file (only " + head.position() + " bytes)", 0);
             }
             WindowedCaptureSource.Format format = requireFormat(head.getInt(0));
-            return new WindowedCaptureSource(name, size, new MappedFileWindow(channel, size, windowBytes, stableBuffers), format);
+            return new WindowedCaptureSource(name, size, new MappedFileWindow(channel, size, windowBytes), format);
         } catch (IOException | CaptureFormatException | RuntimeException e) {
             channel.close();
             throw e;

@@ -10,12 +10,11 @@ import java.nio.channels.FileChannel;
  * crosses the window end, a new window is mapped starting at the requested offset (a record
  * boundary), so no record ever straddles two mappings.
  *
- * <p>By default the handler sees the bytes in a reused heap chunk that is filled from the mapping
- * one megabyte at a time: the decoders then read plain arrays, which the C1 JIT of file runs
- * compiles to inline loads, where every read of a mapped {@code ByteBuffer} is a call (README,
- * Performance; the copy costs ~0.12 s per GB). A handler that keeps buffers after the call (the
- * sharded pipeline queues them for other threads) asks for {@code stable} buffers instead: the
- * mapped windows themselves, which stay valid while referenced.
+ * <p>The handler sees the bytes in a reused heap chunk that is filled from the mapping one
+ * megabyte at a time: the decoders then read plain arrays, which the C1 JIT of file runs compiles
+ * to inline loads, where every read of a mapped {@code ByteBuffer} is a call (README, Performance;
+ * the copy costs ~0.12 s per GB). A handler that keeps packets after its call copies them (the
+ * sharded pipeline's rings do).
  */
 final class MappedFileWindow extends ByteWindow {
     static final int DEFAULT_WINDOW_BYTES = 256 << 20;
@@ -25,7 +24,6 @@ final class MappedFileWindow extends ByteWindow {
     private final FileChannel channel;
     private final long fileSize;
     private final int windowBytes;
-    private final boolean stable;
     private ByteBuffer mapped = ByteBuffer.allocate(0);
     private long windowStart;
     private long windowEnd;
@@ -35,14 +33,13 @@ final class MappedFileWindow extends ByteWindow {
     private long chunkEnd;
     private long consumed;
 
-    MappedFileWindow(FileChannel channel, long fileSize, int windowBytes, boolean stable) {
+    MappedFileWindow(FileChannel channel, long fileSize, int windowBytes) {
         if (windowBytes <= 0) {
             throw new IllegalArgumentException("window size " + windowBytes);
         }
         this.channel = channel;
         this.fileSize = fileSize;
         this.windowBytes = windowBytes;
-        this.stable = stable;
     }
 
     @Override
@@ -54,9 +51,7 @@ final class MappedFileWindow extends ByteWindow {
         }
         int available = (int) Math.min(length, left);
         consumed = offset + available;
-        if (stable) {
-            map(offset, available);
-        } else if (offset < chunkStart || offset + available > chunkEnd) {
+        if (offset < chunkStart || offset + available > chunkEnd) {
             int fill = (int) Math.min(Math.max(Math.max(Math.min(CHUNK_BYTES, windowBytes), available), chunk.length), left);
             if (fill > chunk.length) {
                 chunk = new byte[fill];
@@ -92,12 +87,12 @@ final class MappedFileWindow extends ByteWindow {
 
     @Override
     ByteBuffer buffer() {
-        return stable ? mapped : chunkBuffer;
+        return chunkBuffer;
     }
 
     @Override
     int index(long offset) {
-        return (int) (offset - (stable ? windowStart : chunkStart));
+        return (int) (offset - chunkStart);
     }
 
     @Override

@@ -135,7 +135,7 @@ final class CensusRun {
      * meets the same ones at the same place.
      */
     void readInput(String name, CensusEngine engine, Progress progress, boolean report) {
-        readInput(name, source -> source.readAll(engine), engine::beginInput, engine::endInput, progress, report, false);
+        readInput(name, source -> source.readAll(engine), engine::beginInput, engine::endInput, progress, report);
     }
 
     /** How an opened capture is read (one handler, or shards on several threads). */
@@ -146,13 +146,13 @@ final class CensusRun {
 
     /**
      * As above, for any way of reading: {@code begin} before the first packet, {@code end} after the
-     * last; a handler that keeps packet buffers past its call asks for {@code stableBuffers}.
+     * last.
      */
     void readInput(String name, Reading reading, Consumer<String> begin, Runnable end, Progress progress,
-                   boolean report, boolean stableBuffers) {
+                   boolean report) {
         CaptureSource source;
         try {
-            source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name), stableBuffers);
+            source = STDIN.equals(name) ? Captures.openStdin(stdin) : Captures.open(Path.of(name));
         } catch (CaptureFormatException e) {
             if (report) problem(name, e.getMessage(), false);
             return;

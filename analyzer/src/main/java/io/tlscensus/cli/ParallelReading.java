@@ -110,7 +110,7 @@ final class ParallelReading {
             }
         }, name -> {
             for (CensusEngine e : engines) e.beginInput(name);
-        }, () -> endInParallel(workers), progress, true, false);
+        }, () -> endInParallel(workers), progress, true);
         for (Worker w : workers) merge(w);
         sumShards(workers, total);
     }

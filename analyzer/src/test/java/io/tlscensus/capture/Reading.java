@@ -18,9 +18,6 @@ final class Reading {
         MAPPED,
         /** Records straddle window ends, so windows are remapped at record starts (the >2 GiB path). */
         MAPPED_TINY_WINDOW,
-        /** The mapping itself handed to the handler, as the sharded pipeline reads. */
-        MAPPED_STABLE,
-        MAPPED_STABLE_TINY_WINDOW,
         /**
          * Split over 3 shards by SegmentedPcapReader (pcap; pcapng falls back to one reader), with
          * segments smaller than a record or of a few records: each shard must get exactly its
@@ -140,8 +137,6 @@ final class Reading {
             source = switch (mode) {
                 case MAPPED, GZIP_FILE, SEGMENTED_TINY, SEGMENTED_SMALL -> Captures.open(file);
                 case MAPPED_TINY_WINDOW -> Captures.open(file, 64, 1 << 20);
-                case MAPPED_STABLE -> Captures.open(file, true);
-                case MAPPED_STABLE_TINY_WINDOW -> Captures.open(file, 64, 1 << 20, true);
                 case GZIP_FILE_TINY_BUFFER -> Captures.open(file, 64, 16);
                 case STDIN, GZIP_STDIN -> Captures.openStdin(new ByteArrayInputStream(stored));
                 case STDIN_TINY_BUFFER -> Captures.openStdin(new ByteArrayInputStream(stored), 16);
