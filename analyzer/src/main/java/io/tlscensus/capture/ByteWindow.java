@@ -23,6 +23,12 @@ abstract class ByteWindow implements Closeable {
     /** The buffer holding the bytes of the last request; big-endian, read with absolute gets only. */
     abstract ByteBuffer buffer();
 
+    /**
+     * The heap array behind {@link #buffer()} (which starts at its index 0): the readers read
+     * record and block headers from it as plain loads, which C1 compiles inline (see PacketDecoder).
+     */
+    abstract byte[] array();
+
     /** Position in {@link #buffer()} of input offset {@code offset} from within the last request. */
     abstract int index(long offset);
 

@@ -91,6 +91,11 @@ final class MappedFileWindow extends ByteWindow {
     }
 
     @Override
+    byte[] array() {
+        return chunk;
+    }
+
+    @Override
     int index(long offset) {
         return (int) (offset - chunkStart);
     }

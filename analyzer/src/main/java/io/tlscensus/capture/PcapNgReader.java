@@ -68,7 +68,6 @@ final class PcapNgReader {
                     + BLOCK_HEADER_BYTES + " bytes needed, " + got + " left", offset);
         }
         ByteBuffer b = window.buffer();
-        use(b);
         int i = window.index(offset);
         if (int32(i) == SECTION_HEADER) {
             // The type reads the same in both orders; the byte-order magic decides how to read the length.
@@ -97,7 +96,6 @@ final class PcapNgReader {
             if (got < length) {
                 throw truncated(offset, length, got);
             }
-            use(window.buffer());
             checkTrailingLength(offset, length, window.index(offset + length - 4));
             parse(type, offset, (int) length, handler);
         } else {
@@ -105,28 +103,17 @@ final class PcapNgReader {
             if (got < 4) {
                 throw truncated(offset, length, window.remainingAfterShortRequest(offset));
             }
-            use(window.buffer());
             checkTrailingLength(offset, length, window.index(offset + length - 4));
         }
         return offset + length;
     }
 
-    // The block header and packet fields are read from the window's array when it has one (the
-    // reused heap chunk): under C1 every ByteBuffer read is a call chain (see PacketDecoder).
-    private ByteBuffer current;
-    private byte[] array;
-    private int arrayOffset;
-
-    /** Makes {@code b} (the window's buffer after a request) the one the field reads below read. */
-    private void use(ByteBuffer b) {
-        if (b == current) return;
-        current = b;
-        array = b.hasArray() ? b.array() : null;
-        arrayOffset = b.hasArray() ? b.arrayOffset() : 0;
-    }
-
+    /**
+     * A block header or packet field at {@code index} of the window's array (under C1 every
+     * ByteBuffer read is a call chain, see PacketDecoder).
+     */
     private int int32(int index) {
-        return array != null ? Fields.int32(array, arrayOffset + index, swap) : Fields.int32(current, index, swap);
+        return Fields.int32(window.array(), index, swap);
     }
 
     private long uint32(int index) {

@@ -27,31 +27,9 @@ final class PcapReader {
     private boolean swap;
     private boolean nanos;
     int linkType;
-    /** The array the current record header is read from, as plain loads (see PacketDecoder). */
-    private byte[] headerBytes;
-    private ByteBuffer arrayOf;
-    private byte[] array;
-    private int arrayOffset;
-    private final byte[] copiedHeader = new byte[RECORD_HEADER_BYTES];
 
     PcapReader(ByteWindow window) {
         this.window = window;
-    }
-
-    /** Index in {@link #headerBytes} of the record header at {@code index} in {@code b}. */
-    private int recordHeader(ByteBuffer b, int index) {
-        if (b != arrayOf) {
-            arrayOf = b;
-            array = b.hasArray() ? b.array() : null;
-            arrayOffset = b.hasArray() ? b.arrayOffset() : 0;
-        }
-        if (array != null) {
-            headerBytes = array;
-            return arrayOffset + index;
-        }
-        b.get(index, copiedHeader, 0, RECORD_HEADER_BYTES);
-        headerBytes = copiedHeader;
-        return 0;
     }
 
     // The damage a record can have, worded once for this reader and SegmentedPcapReader.
@@ -120,11 +98,12 @@ final class PcapReader {
         if (got < RECORD_HEADER_BYTES) {
             throw truncatedHeader(offset, got);
         }
-        int r = recordHeader(window.buffer(), window.index(offset));
-        long capturedLength = capturedLength(headerBytes, r);
+        byte[] a = window.array();
+        int r = window.index(offset);
+        long capturedLength = capturedLength(a, r);
         // Read before the record is requested whole: that may move the window and the header in it.
-        long micros = timestampMicros(headerBytes, r);
-        int wireLength = wireLength(headerBytes, r);
+        long micros = timestampMicros(a, r);
+        int wireLength = wireLength(a, r);
         if (capturedLength > MAX_CAPTURED_LENGTH) {
             throw tooLong(offset, capturedLength);
         }

@@ -131,6 +131,11 @@ final class StreamWindow extends ByteWindow {
     }
 
     @Override
+    byte[] array() {
+        return array;
+    }
+
+    @Override
     int index(long offset) {
         return (int) (offset - bufferStart);
     }

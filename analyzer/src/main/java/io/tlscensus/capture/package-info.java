@@ -9,8 +9,7 @@
  * {@code ByteWindow}, a forward-only view of the input through one big-endian buffer. Plain files use
  * {@code MappedFileWindow} (memory-mapped windows, 256 MiB by default, remapped at a record start
  * when a record would cross the window end, so files over 2 GiB work; the bytes reach the handler
- * through one reused 1 MiB heap chunk, whose array the decoders read, or, for handlers that queue
- * packets, as the mapping itself); gzip files and stdin use {@code StreamWindow} (one reusable heap
+ * through one reused 1 MiB heap chunk, whose array the readers and decoders read); gzip files and stdin use {@code StreamWindow} (one reusable heap
  * buffer, compacted, grown only for a record larger than itself). Nothing is allocated per packet:
  * the handler gets the window's buffer and an absolute offset. {@code SegmentedPcapReader} reads
  * one plain pcap file with several threads (guessed segment starts, checked in file order).
