@@ -39,7 +39,6 @@ final class ShardPipeline implements PacketHandler {
     /** Shards 1..N-1. */
     private final Ring[] rings;
     private final Thread[] threads;
-    private final OwnView view = new OwnView();
 
     ShardPipeline(CensusEngine[] engines, String name) {
         inline = engines[0];
@@ -66,7 +65,8 @@ final class ShardPipeline implements PacketHandler {
         if (owner < 0) {
             for (Ring r : rings) r.put(ts, linkType, buffer, offset, capturedLength, originalLength);
         }
-        inline.onPacket(ts, linkType, view.of(buffer), offset, capturedLength, originalLength);
+        // On the reading thread, like a one-thread read: the reader's buffer as it is.
+        inline.onPacket(ts, linkType, buffer, offset, capturedLength, originalLength);
     }
 
     /** Waits until every worker has handled every packet; rethrows a worker's failure. */
@@ -130,8 +130,7 @@ final class ShardPipeline implements PacketHandler {
             int index;
             if (inArena == c) {
                 index = (int) (start % ARENA);
-                if (b.hasArray()) System.arraycopy(b.array(), b.arrayOffset() + o, arena, index, c);
-                else b.get(o, arena, index, c);
+                b.get(o, arena, index, c);
                 written = start + c;
                 large[i] = null;
             } else {
@@ -201,24 +200,6 @@ final class ShardPipeline implements PacketHandler {
             waiting = Thread.currentThread();
             if (published.getAcquire() == t && !closed) LockSupport.parkNanos(this, 200_000);
             waiting = null;
-        }
-    }
-
-    /**
-     * Decoders may set a buffer's position and limit (QUIC, fragments): threads sharing one buffer
-     * object would race on them, so each shard reads through its own duplicate of each window
-     * (one allocation per window, not per packet).
-     */
-    private static final class OwnView {
-        private ByteBuffer source;
-        private ByteBuffer view;
-
-        ByteBuffer of(ByteBuffer b) {
-            if (b != source) {
-                source = b;
-                view = b.duplicate().order(b.order());
-            }
-            return view;
         }
     }
 }
