@@ -35,7 +35,8 @@ final class Outputs implements AutoCloseable {
 
     /**
      * @param parquetReadiness a Parquet output writes {@link #readiness()} (files: one dataset for
-     *                         the run, and the report and the dataset agree), so there is one
+     *                         the run, and the report and the dataset agree), so one is kept even
+     *                         when no other output needs it
      */
     private Outputs(Options options, PrintStream stdout, boolean parquetReadiness) throws IOException {
         this.options = options;

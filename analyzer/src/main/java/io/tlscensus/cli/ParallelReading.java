@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread, merged at the end (counts are sums, so the result is the same for any number of threads):
  * <ul>
  *   <li>several inputs: files in parallel, each thread taking the next file;</li>
- *   <li>one plain capture file: every thread maps the same file (the page cache is shared) and
- *       follows only the flows whose hash is its own ({@link CensusEngine} shards). Reading and a
- *       cheap hash are repeated per thread; decoding, flow lookups and TLS parsing are split.</li>
+ *   <li>one plain pcap file: split by flow into {@link CensusEngine} shards, one per thread, and
+ *       cut into segments that any thread walks ({@code SegmentedPcapReader}); a pcapng or small
+ *       file: one thread reads it and hands the other shards their packets ({@link ShardPipeline}).</li>
  *   <li>stdin or a gzip file alone: one thread (a stream cannot be read twice, and inflating is the
  *       bottleneck anyway).</li>
  * </ul>
@@ -155,7 +155,7 @@ final class ParallelReading {
         if (runReadiness != null) runReadiness.merge(w.readiness);
     }
 
-    /** A plain file (not stdin, not gzip): every shard can map it. */
+    /** A plain file (not stdin, not gzip), which shards can split between them. */
     private static boolean shardable(String input) {
         if ("-".equals(input)) return false;
         Path path = Path.of(input);

@@ -281,14 +281,14 @@ public final class PacketDecoder {
         }
         ipVersion = 4;
         srcHi = 0;
-        srcLo = IPV4_MAPPED_PREFIX | (u32(off + 12));
+        srcLo = IPV4_MAPPED_PREFIX | u32(off + 12);
         dstHi = 0;
-        dstLo = IPV4_MAPPED_PREFIX | (u32(off + 16));
+        dstLo = IPV4_MAPPED_PREFIX | u32(off + 16);
         int fragment = u16(off + 6) & 0x3fff; // MF flag and offset
         protocol = u8(off + 9);
         int ipEnd = off + totalLength;
         if (fragment != 0) {
-            fragmentId = ((long) protocol << 16) | (u16(off + 4));
+            fragmentId = ((long) protocol << 16) | u16(off + 4);
             fragmentOffset = (fragment & 0x1fff) * 8;
             moreFragments = (fragment & 0x2000) != 0;
             payload(off + headerLength, ipEnd, Math.min(ipEnd, end), FRAGMENT);
@@ -421,16 +421,13 @@ public final class PacketDecoder {
     }
 
     private void use(ByteBuffer b, int off, int len) {
-        if (b == heapBuffer) { // readers hand the same buffer packet after packet
-            bytes = heapArray;
-            delta = heapDelta;
-            copiedEnd = Integer.MAX_VALUE;
-            return;
-        }
-        if (b.hasArray()) {
+        // Readers hand the same buffer packet after packet: its array is asked for once.
+        if (b != heapBuffer && b.hasArray()) {
             heapBuffer = b;
             heapArray = b.array();
             heapDelta = b.arrayOffset();
+        }
+        if (b == heapBuffer) {
             bytes = heapArray;
             delta = heapDelta;
             copiedEnd = Integer.MAX_VALUE;

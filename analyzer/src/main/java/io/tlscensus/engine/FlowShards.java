@@ -33,7 +33,7 @@ public final class FlowShards {
 
     /** Ethernet, IPv4 with the longest options or IPv6, and the ports. */
     private static final int FAST_HEADER_BYTES = 14 + 60 + 4;
-    /** For direct buffers (mapped windows, live capture): the headers are copied here first. */
+    /** For a direct buffer (live capture's): the headers are copied here first. */
     private static final ThreadLocal<byte[]> HEADER_COPY = ThreadLocal.withInitial(() -> new byte[FAST_HEADER_BYTES]);
 
     /**

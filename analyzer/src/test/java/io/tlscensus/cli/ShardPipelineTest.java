@@ -13,8 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 
 import static io.tlscensus.testing.Packets.ACK;
 import static io.tlscensus.testing.Packets.PSH;
@@ -58,14 +56,9 @@ class ShardPipelineTest {
             String[] args = {"-r", pcapng.toString(), "--threads", String.valueOf(threads), "--connections", "--format", "jsonl", "-q"};
             CliRun many = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CliRun.of(args), threads + " threads");
             assertEquals(0, many.exitStatus, many.stderr);
-            assertEquals(sorted(one.stdout), sorted(many.stdout), threads + " threads");
+            assertEquals(ThreadCountTest.sortedLines(one.stdout), ThreadCountTest.sortedLines(many.stdout),
+                    threads + " threads");
         }
-    }
-
-    private static List<String> sorted(String lines) {
-        String[] a = lines.split("\n");
-        Arrays.sort(a);
-        return List.of(a);
     }
 
     private static void packet(ByteArrayOutputStream out, long micros, byte[] frame) {

@@ -27,10 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ParkingTest {
     @Test
     void parkingEveryHandshakeChangesNoRecord() throws Exception {
-        List<Path> files = new ArrayList<>(Captures.expand(TestInputs.samples()));
-        files.addAll(Captures.expand(TestInputs.zeekCorpus()));
         int records = 0;
-        for (Path file : files) {
+        for (Path file : TestInputs.captureFiles()) {
             EngineLimits parkAll = new EngineLimits();
             parkAll.liveHandshakes = 0;
             List<String> parked = records(file, parkAll);

@@ -2,8 +2,13 @@ package io.tlscensus.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
+import io.tlscensus.capture.Captures;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -30,5 +35,19 @@ public final class TestInputs {
             Assumptions.abort(message + ": skipped outside CI");
         }
         return p;
+    }
+
+    /** Every capture file of the samples and the Zeek corpus (manifests and READMEs left out). */
+    public static List<Path> captureFiles() throws IOException {
+        List<Path> files = new ArrayList<>(Captures.expand(samples()));
+        files.addAll(Captures.expand(zeekCorpus()));
+        files.removeIf(f -> {
+            try {
+                return !Captures.sniff(f);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return files;
     }
 }

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class EngineBench {
-    /** heap: files (read through a heap chunk); direct: live capture, pcapng with threads. */
+    /** heap: files (read through a heap chunk); direct: live capture. */
     @Param({"heap", "direct"})
     public String bufferKind;
 

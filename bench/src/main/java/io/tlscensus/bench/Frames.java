@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The packets of a real capture (capture-samples/tls-versions.pcap unless -Dbench.capture=FILE),
  * each in a heap buffer as files are read (a reused heap chunk), or in a direct buffer as live
- * capture and the sharded pipeline's mapped windows present them.
+ * capture presents them.
  */
 final class Frames {
     final ByteBuffer[] buffers;
